@@ -118,7 +118,7 @@ type Conn struct {
 	VLAN        uint16     `json:"vlan,omitempty"`
 	InnerVLAN   uint16     `json:"inner_vlan,omitempty"`
 	Iface       string     `json:"iface,omitempty"` // capture interface label
-	End         string     `json:"end"`             // why the record was written: closed, timeout, evicted, shutdown
+	End         string     `json:"end"`             // why the record was written: closed, timeout, evicted, shutdown, reused
 }
 
 // RecordKind implements Record.
