@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# bench.sh measures otsight's sensor pipeline against tshark and Suricata 7
+# on one large capture, in one run, and prints the figures as a table with
+# ratios against otsight (docs/PERFORMANCE.md explains them).
+#
+#   scripts/bench.sh                    the whole benchmark (what `make bench` runs)
+#   BENCH_SIZE=268435456 scripts/bench.sh   a smaller capture, for a quick look
+#
+# Steps:
+#   1. build otsight and, once, the benchmark capture: scripts/benchcap
+#      replays the shared Ethernet captures round after round (timestamps
+#      shifted forward, addresses varied per round) until BENCH_SIZE bytes
+#      (default 1 GiB). It is cached in bench-out/ and rebuilt only when
+#      benchcap's sources change.
+#   2. read the capture once, so every tool reads it from the page cache;
+#   3. run each tool BENCH_REPEAT times (default 3) pinned to one CPU
+#      (taskset -c BENCH_CPU, default 1) under /usr/bin/time, keeping the run
+#      with the median CPU time:
+#        otsight         otsight analyze --summary --quiet FILE
+#        tshark          tshark -n -r FILE -q -z conv,tcp
+#        suricata-flow   suricata, no rules, every app-layer parser off
+#        suricata-app    suricata, no rules, every app-layer parser on
+#      (Suricata's configuration: scripts/suricata-bench.yaml);
+#   4. run BenchmarkPipeline (internal/sensor) for allocations per packet;
+#   5. print the table and write it to bench-out/results.md; every tool's
+#      output and the raw measurements stay in bench-out/run/.
+#
+# Nothing is installed; a missing tool is reported with how to install it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size=${BENCH_SIZE:-1073741824}
+repeat=${BENCH_REPEAT:-3}
+cpu=${BENCH_CPU:-1}
+pcaps=${PCAPS:-../shared/pcaps}
+out=bench-out
+run=$out/run
+capfile=$out/bench-$size.pcapng
+
+die() {
+	echo "bench.sh: $*" >&2
+	exit 1
+}
+
+need() { # need COMMAND HOW-TO-INSTALL
+	command -v "$1" >/dev/null 2>&1 || die "$1 not found; install it with: $2"
+}
+need go "https://go.dev/dl/ (the Go version in go.mod)"
+need tshark "apt-get install tshark"
+need suricata "apt-get install -t bookworm-backports suricata   (Suricata 7; see docs/PERFORMANCE.md)"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found; install it with: apt-get install time"
+suricata -V 2>/dev/null | grep -q 'version 7\.' || die "Suricata 7 is required, found: $(suricata -V 2>&1 | head -1)"
+[ -d "$pcaps" ] || die "shared captures not found at $pcaps (set PCAPS)"
+
+pin=()
+if command -v taskset >/dev/null 2>&1 && taskset -c "$cpu" true 2>/dev/null; then
+	pin=(taskset -c "$cpu")
+else
+	echo "bench.sh: taskset unavailable or CPU $cpu absent: tools run unpinned" >&2
+fi
+
+mkdir -p "$out"
+rm -rf "$run"
+mkdir -p "$run"
+
+echo "== build otsight"
+go build -trimpath -o "$out/otsight" ./cmd/otsight
+
+echo "== benchmark capture $capfile"
+if [ ! -s "$capfile" ] || [ ! -s "$capfile.json" ] ||
+	[ -n "$(find scripts/benchcap -newer "$capfile" -name '*.go')" ]; then
+	go run ./scripts/benchcap -pcaps "$pcaps" -size "$size" -o "$capfile" >"$capfile.json" 2>"$run/benchcap.log"
+fi
+cat "$capfile.json"
+jnum() { grep -o "\"$1\":[0-9]*" "$2" | head -1 | cut -d: -f2; }
+frames=$(jnum frames "$capfile.json")
+wire=$(jnum wire_bytes "$capfile.json")
+cat "$capfile" >/dev/null # into the page cache
+
+# measure NAME CMD...: runs CMD (pinned) $repeat times; keeps the stdout,
+# stderr and "user sys wall maxrss_kib" of the run with the median CPU time
+# as $run/NAME.{out,err,time}.
+measure() {
+	local name=$1
+	shift
+	local i
+	for ((i = 1; i <= repeat; i++)); do
+		/usr/bin/time -o "$run/$name.$i.time" -f '%U %S %e %M' \
+			"${pin[@]}" "$@" >"$run/$name.$i.out" 2>"$run/$name.$i.err" ||
+			die "$name failed (exit $?); see $run/$name.$i.err"
+		echo "   $name run $i: $(cat "$run/$name.$i.time") (user s, sys s, wall s, max RSS KiB)"
+	done
+	local median
+	median=$(for ((i = 1; i <= repeat; i++)); do
+		awk -v i="$i" '{print $1 + $2, i}' "$run/$name.$i.time"
+	done | sort -g | awk -v m=$(((repeat + 1) / 2)) 'NR == m {print $2}')
+	for ext in out err time; do
+		cp "$run/$name.$median.$ext" "$run/$name.$ext"
+	done
+}
+
+echo "== otsight"
+measure otsight "$out/otsight" analyze --summary --quiet "$capfile"
+otsight_frames=$(jnum frames "$run/otsight.out")
+otsight_bytes=$(jnum bytes "$run/otsight.out")
+[ "$otsight_frames" = "$frames" ] && [ "$otsight_bytes" = "$wire" ] ||
+	die "otsight read $otsight_frames frames / $otsight_bytes bytes, the capture holds $frames / $wire"
+
+echo "== tshark"
+measure tshark tshark -n -r "$capfile" -q -z conv,tcp
+grep -q '^TCP Conversations' "$run/tshark.out" || die "tshark printed no TCP conversation table"
+
+# The app-layer protocols scripts/suricata-bench.yaml enables, each turned
+# off for the flow-only run.
+suricata_off=()
+for p in $(sed -n '/^app-layer:/,/^[a-z]/p' scripts/suricata-bench.yaml | sed -n 's/^    \([a-z0-9-]*\):$/\1/p'); do
+	suricata_off+=(--set "app-layer.protocols.$p.enabled=no")
+done
+[ ${#suricata_off[@]} -gt 0 ] || die "no app-layer protocols found in scripts/suricata-bench.yaml"
+suricata_cmd=(suricata -r "$capfile" -c scripts/suricata-bench.yaml -k none --runmode single --disable-detection)
+
+echo "== suricata-flow (app-layer off)"
+mkdir -p "$run/suricata-flow.log"
+measure suricata-flow "${suricata_cmd[@]}" -l "$run/suricata-flow.log" "${suricata_off[@]}"
+echo "== suricata-app (app-layer on)"
+mkdir -p "$run/suricata-app.log"
+measure suricata-app "${suricata_cmd[@]}" -l "$run/suricata-app.log"
+suricata_packets() { # the packet count of Suricata's closing pcap-file line
+	sed -n 's/.*read [0-9]* files\{0,1\}, \([0-9]*\) packets.*/\1/p' "$run/$1.out" "$run/$1.err" | head -1
+}
+
+echo "== BenchmarkPipeline (allocations)"
+go test -run '^$' -bench '^BenchmarkPipeline$' -benchmem -benchtime 20000000x ./internal/sensor/ | tee "$run/gobench.txt"
+gobench=$(grep '^BenchmarkPipeline' "$run/gobench.txt")
+metric() { echo "$gobench" | awk -v u="$1" '{for (i = 2; i <= NF; i++) if ($i == u) print $(i - 1)}'; }
+
+# row TOOL PACKETS: one table row from $run/TOOL.time.
+row() {
+	awk -v tool="$1" -v pkts="$2" -v wire="$wire" -v ref="${ref_pps:-0}" -v refrss="${ref_rss:-0}" '{
+		cpu = $1 + $2
+		pps = pkts / cpu
+		mbps = wire * 8 / cpu / 1e6
+		rss = $4 / 1024
+		ratio = ref > 0 ? sprintf("%.2f", ref / pps) : "1.00"
+		rssratio = refrss > 0 ? sprintf("%.2f", rss / refrss) : "1.00"
+		printf "| %-13s | %10d | %7.2f | %6.2f | %10.0f | %8.0f | %8.0f | %15s | %11s |\n",
+			tool, pkts, cpu, $3, pps, mbps, rss, ratio, rssratio
+	}' "$run/$1.time"
+}
+ref_pps=$(awk -v p="$frames" '{print p / ($1 + $2)}' "$run/otsight.time")
+ref_rss=$(awk '{print $4 / 1024}' "$run/otsight.time")
+
+{
+	echo "Benchmark capture: $capfile, $frames frames, $wire wire bytes ($(awk -v w="$wire" -v f="$frames" 'BEGIN {printf "%.1f", w / f}') bytes a frame)."
+	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); tools pinned with '${pin[*]:-(none)}'; median of $repeat runs by CPU time."
+	echo "Versions: $(go version | cut -d' ' -f3), otsight $(git describe --tags --always --dirty 2>/dev/null || echo unknown), $(tshark -v 2>/dev/null | head -1 | sed 's/ (Git.*//'), $(suricata -V 2>/dev/null | sed 's/This is //')."
+	echo
+	echo "| tool          |    packets |   CPU s | wall s | pkts/CPU-s | Mbit/s/core | RSS MiB | otsight speed-up | RSS vs otsight |"
+	echo "|---------------|-----------:|--------:|-------:|-----------:|---------:|---------:|----------------:|------------:|"
+	ref_pps=0 ref_rss=0 row otsight "$otsight_frames"
+	row tshark "$frames"
+	row suricata-flow "$(suricata_packets suricata-flow)"
+	row suricata-app "$(suricata_packets suricata-app)"
+	echo
+	echo "otsight speed-up: otsight's packets per CPU-second divided by the tool's. RSS: peak resident set size."
+	echo "BenchmarkPipeline (in memory, no file reading): $(metric ns/packet) ns/packet, $(metric packets/cpu-s) packets/CPU-s, $(metric allocs/packet) allocs/packet, $(metric B/packet) B/packet."
+} | tee "$out/results.md"
