@@ -14,10 +14,18 @@
 # (FragmentHeld for the others). Only the outermost IP header counts: the
 # decoder does not decapsulate tunnels, and ICMP errors quote inner headers.
 #
-# Usage: scripts/golden-decode.sh [PCAPS_DIR]
+# Usage: scripts/golden-decode.sh [--check] [PCAPS_DIR]
 # PCAPS_DIR defaults to $OTSIGHT_PCAPS, then ../shared/pcaps beside the repo.
+# --check regenerates into temporary files and exits 1, printing the diff,
+# when they differ from the committed goldens; without tshark it says so and
+# exits 0.
 set -euo pipefail
 
+check=false
+if [ "${1:-}" = --check ]; then
+	check=true
+	shift
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-${OTSIGHT_PCAPS:-$repo/../shared/pcaps}}
 dir=$(cd "$dir" && pwd)
@@ -26,11 +34,22 @@ layers=$pkg/testdata/layers.golden
 fields=$pkg/testdata/fields.golden
 
 for tool in tshark editcap; do
-	command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install tshark)" >&2; exit 1; }
+	if ! command -v "$tool" >/dev/null; then
+		if $check; then
+			echo "golden-decode.sh: $tool not found, golden check skipped"
+			exit 0
+		fi
+		echo "$tool not found (apt-get install tshark)" >&2
+		exit 1
+	fi
 done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if $check; then
+	committed_layers=$layers committed_fields=$fields
+	layers=$tmp/layers.golden fields=$tmp/fields.golden
+fi
 
 # The duplicate window the decoder defaults to, in seconds.
 window=0.002
@@ -143,3 +162,13 @@ field_names=(
 	done
 } >"$fields"
 echo "wrote $fields ($(grep -vc '^#' "$fields") lines)"
+if $check; then
+	status=0
+	diff -u "$committed_layers" "$layers" || status=1
+	diff -u "$committed_fields" "$fields" || status=1
+	if [ $status -ne 0 ]; then
+		echo "golden-decode.sh: goldens out of date: run scripts/golden-decode.sh" >&2
+		exit 1
+	fi
+	echo "golden-decode.sh: layers.golden and fields.golden up to date"
+fi

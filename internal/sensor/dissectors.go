@@ -31,6 +31,7 @@ type dissection struct {
 	labels  []string
 	emit    func(record.Record)
 	ot      *minuteAgg[otKey, record.OT]
+	assets  *minuteAgg[record.AssetID, record.AssetID]
 	summary *Summary
 	faults  map[string]uint64
 	ether   map[*dissect.Spec]dissect.Parser
@@ -54,6 +55,7 @@ func newDissection(reg *dissect.Registry, labels []string, maxRows int, emit fun
 	return &dissection{
 		reg: reg, labels: labels, emit: emit, summary: sum, log: log,
 		ot:     newMinuteAgg[otKey, record.OT](maxRows),
+		assets: newMinuteAgg[record.AssetID, record.AssetID](maxRows),
 		faults: map[string]uint64{},
 		ether:  map[*dissect.Spec]dissect.Parser{},
 	}
@@ -199,15 +201,31 @@ func (d *dissection) Message(ctx *dissect.Context, m *dissect.Message) {
 	r.TSLast = ctx.TS
 }
 
-// Record implements dissect.Emitter.
-func (d *dissection) Record(_ *dissect.Context, r record.Record) { d.emit(r) }
+// Record implements dissect.Emitter. Identity reports repeat with every
+// poll or broadcast, so identical asset_id records within a minute become one
+// with a count; other kinds pass through.
+func (d *dissection) Record(_ *dissect.Context, r record.Record) {
+	a, ok := r.(*record.AssetID)
+	if !ok {
+		d.emit(r)
+		return
+	}
+	k := *a
+	k.TS, k.Count = 0, 0
+	v := d.assets.get(k, func(v *record.AssetID) { *v = *a; v.Count = 0 })
+	if v != nil {
+		v.Count++
+	}
+}
 
-// drain emits the minute's ot rows, stamped with the minute's start.
+// drain emits the minute's ot rows, stamped with the minute's start, and its
+// identity reports.
 func (d *dissection) drain(minute record.Micros) {
 	d.ot.drain(func(r *record.OT) {
 		r.TS = minute
 		d.emit(r)
 	})
+	d.assets.drain(func(r *record.AssetID) { d.emit(r) })
 }
 
 func truncate(s string, n int) string {
