@@ -17,10 +17,10 @@ import (
 func TestSensorReadSpools(t *testing.T) {
 	capFile := pcaptest.Path(t, goodPcap) // 834 frames over 122.6 s
 	spoolDir := filepath.Join(t.TempDir(), "spool")
-	for run := range 2 {
+	for i := range 2 {
 		var stdout, stderr bytes.Buffer
 		if code := run([]string{"sensor", "--read", capFile, "--spool", spoolDir, "--sensor-id", "line-a"}, &stdout, &stderr); code != 0 {
-			t.Fatalf("run %d: exit %d, stderr:\n%s", run, code, stderr.String())
+			t.Fatalf("run %d: exit %d, stderr:\n%s", i, code, stderr.String())
 		}
 	}
 	spool, err := sensor.OpenSpool(spoolDir)
