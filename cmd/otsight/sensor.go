@@ -38,6 +38,12 @@ func runSensor(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&ifaces, "interface", "capture from `IF[=LABEL]` (repeat for several mirror ports)")
 	spoolDir := fs.String("spool", "/var/lib/otsight/spool", "`DIR` where minute batches wait for upload")
 	sensorID := fs.String("sensor-id", "", "sensor identity written into batch headers")
+	cfg := sensor.DefaultConfig()
+	fs.DurationVar(&cfg.Flow.TCPInactivity, "tcp-timeout", cfg.Flow.TCPInactivity, "end an idle TCP connection after this long")
+	fs.DurationVar(&cfg.Flow.UDPInactivity, "udp-timeout", cfg.Flow.UDPInactivity, "end an idle UDP flow after this long")
+	fs.DurationVar(&cfg.Flow.ICMPInactivity, "icmp-timeout", cfg.Flow.ICMPInactivity, "end an idle ICMP flow after this long")
+	fs.IntVar(&cfg.Flow.MaxConns, "max-conns", cfg.Flow.MaxConns, "connection table cap; the least recently active is evicted beyond it")
+	fs.DurationVar(&cfg.Decode.DedupWindow, "dedup-window", cfg.Decode.DedupWindow, "drop byte-identical IP/ARP frames seen again within this window (SPAN copies); 0 disables")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: otsight sensor (--read FILE | --interface IF[=LABEL]...) [--spool DIR]")
 		fs.PrintDefaults()
@@ -67,7 +73,6 @@ func runSensor(args []string, stdout, stderr io.Writer) int {
 	}
 
 	var src capture.Source
-	cfg := sensor.DefaultConfig()
 	if *read != "" {
 		src, err = capture.OpenFile(*read)
 		cfg.Labels = []string{""}
