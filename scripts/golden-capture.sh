@@ -9,31 +9,13 @@
 # when it differs from the committed golden; without tshark it only says so.
 set -euo pipefail
 
-check=false
-if [ "${1:-}" = --check ]; then
-	check=true
-	shift
-fi
-repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-${OTSIGHT_PCAPS:-$repo/../shared/pcaps}}
-dir=$(cd "$dir" && pwd)
+. "$(dirname "$0")/lib/golden.sh"
+golden_args "$@"
+golden_require capinfos tshark
+check=$CHECK repo=$REPO dir=$PCAPS
 golden=$repo/internal/capture/testdata/frames.golden
 out=$golden
-
-for tool in capinfos tshark; do
-	if ! command -v "$tool" >/dev/null; then
-		if $check; then
-			echo "golden-capture.sh: $tool not found, golden check skipped"
-			exit 0
-		fi
-		echo "$tool not found (apt-get install tshark)" >&2
-		exit 1
-	fi
-done
-if $check; then
-	out=$(mktemp)
-	trap 'rm -f "$out"' EXIT
-fi
+$check && out=$(mktemp)
 
 # Wireshark names encapsulations its own way; map them back to LINKTYPE_*.
 linktype() {
@@ -92,11 +74,7 @@ trap 'rm -f "$tmp" "$tmp.err"; $check && rm -f "$out"' EXIT
 	done
 } >"$out"
 if $check; then
-	if ! diff -u "$golden" "$out"; then
-		echo "golden-capture.sh: $golden is out of date: run scripts/golden-capture.sh" >&2
-		exit 1
-	fi
-	echo "golden-capture.sh: $golden is up to date"
-	exit 0
+	golden_compare "$golden" "$out"
+	exit
 fi
 echo "wrote $out ($(grep -vc '^#' "$out") files)"

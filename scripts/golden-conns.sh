@@ -50,29 +50,16 @@
 # exits 0.
 set -euo pipefail
 
-check=0
-if [ "${1:-}" = --check ]; then
-	check=1
-	shift
-fi
-repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-${OTSIGHT_PCAPS:-$repo/../shared/pcaps}}
+. "$(dirname "$0")/lib/golden.sh"
+golden_args "$@"
+golden_require tshark
+check=$CHECK repo=$REPO dir=$PCAPS
 golden=$repo/internal/sensor/testdata/conns.golden
-
-if ! command -v tshark >/dev/null; then
-	if [ $check = 1 ]; then
-		echo "golden-conns.sh: tshark not found, golden check skipped"
-		exit 0
-	fi
-	echo "golden-conns.sh: tshark not found (apt-get install tshark)" >&2
-	exit 1
-fi
-dir=$(cd "$dir" && pwd)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$golden
-[ $check = 1 ] && out=$tmp/conns.golden
+$check && out=$tmp/conns.golden
 
 # The decoder's duplicate window (decode.DefaultConfig().DedupWindow), in
 # nanoseconds; the conformance test fails if the decoder's default changes.
@@ -172,14 +159,8 @@ account() {
 	done
 } >"$out"
 
-if [ $check = 1 ]; then
-	if ! diff -u "$golden" "$out" >"$tmp/diff"; then
-		echo "golden-conns.sh: $golden is stale (tshark reads the captures differently now):" >&2
-		cat "$tmp/diff" >&2
-		echo "golden-conns.sh: run scripts/golden-conns.sh to regenerate it, then review the change" >&2
-		exit 1
-	fi
-	echo "golden-conns.sh: conns.golden up to date"
-	exit 0
+if $check; then
+	golden_compare "$golden" "$out"
+	exit
 fi
 echo "wrote $out ($(grep -c '^F' "$out") files, $(grep -c '^P' "$out") endpoint pairs)"

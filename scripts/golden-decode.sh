@@ -21,28 +21,13 @@
 # exits 0.
 set -euo pipefail
 
-check=false
-if [ "${1:-}" = --check ]; then
-	check=true
-	shift
-fi
-repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-${OTSIGHT_PCAPS:-$repo/../shared/pcaps}}
-dir=$(cd "$dir" && pwd)
+. "$(dirname "$0")/lib/golden.sh"
+golden_args "$@"
+golden_require tshark editcap
+check=$CHECK repo=$REPO dir=$PCAPS
 pkg=$repo/internal/decode
 layers=$pkg/testdata/layers.golden
 fields=$pkg/testdata/fields.golden
-
-for tool in tshark editcap; do
-	if ! command -v "$tool" >/dev/null; then
-		if $check; then
-			echo "golden-decode.sh: $tool not found, golden check skipped"
-			exit 0
-		fi
-		echo "$tool not found (apt-get install tshark)" >&2
-		exit 1
-	fi
-done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -164,11 +149,7 @@ field_names=(
 echo "wrote $fields ($(grep -vc '^#' "$fields") lines)"
 if $check; then
 	status=0
-	diff -u "$committed_layers" "$layers" || status=1
-	diff -u "$committed_fields" "$fields" || status=1
-	if [ $status -ne 0 ]; then
-		echo "golden-decode.sh: goldens out of date: run scripts/golden-decode.sh" >&2
-		exit 1
-	fi
-	echo "golden-decode.sh: layers.golden and fields.golden up to date"
+	golden_compare "$committed_layers" "$layers" || status=1
+	golden_compare "$committed_fields" "$fields" || status=1
+	exit $status
 fi

@@ -25,28 +25,12 @@
 # exits 0.
 set -euo pipefail
 
-check=false
-if [ "${1:-}" = --check ]; then
-	check=true
-	shift
-fi
-repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${OTSIGHT_PCAPS:-$repo/../shared/pcaps}
-if [ $# -gt 0 ] && [ -d "$1" ]; then
-	dir=$1
-	shift
-fi
-dir=$(cd "$dir" && pwd)
-if ! command -v tshark >/dev/null; then
-	if $check; then
-		echo "golden-protocols.sh: tshark not found, golden check skipped"
-		exit 0
-	fi
-	echo "tshark not found (apt-get install tshark)" >&2
-	exit 1
-fi
+. "$(dirname "$0")/lib/golden.sh"
+golden_args "$@"
+golden_require tshark
+check=$CHECK repo=$REPO dir=$PCAPS
 
-names=("$@")
+names=("${ARGS[@]}")
 if [ ${#names[@]} -eq 0 ]; then
 	for s in "$repo"/scripts/protocols/*.sh; do
 		[ -e "$s" ] || continue
@@ -90,12 +74,7 @@ for name in "${names[@]}"; do
 		done
 	} >"$out"
 	if $check; then
-		if ! diff -u "$golden" "$out"; then
-			echo "golden-protocols.sh: $golden is out of date: run scripts/golden-protocols.sh $name" >&2
-			status=1
-		else
-			echo "golden-protocols.sh: $name up to date"
-		fi
+		golden_compare "$golden" "$out" || status=1
 		rm -f "$out"
 	else
 		echo "wrote $golden ($(grep -vc '^#' "$golden") captures)"
