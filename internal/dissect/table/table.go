@@ -5,7 +5,12 @@ package table
 import (
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/cclink"
+	"github.com/otsight/otsight/internal/dissect/dnp3"
 	"github.com/otsight/otsight/internal/dissect/fins"
+	"github.com/otsight/otsight/internal/dissect/goose"
+	"github.com/otsight/otsight/internal/dissect/iec104"
+	"github.com/otsight/otsight/internal/dissect/modbus"
+	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/dissect/slmp"
 )
 
@@ -24,6 +29,16 @@ func Specs() []*dissect.Spec {
 		slmp.Spec,
 		// Omron.
 		fins.Spec,
+		// Siemens and IEC 61850: port 102 carries S7comm, S7comm-plus and
+		// MMS, all decoded by the s7comm parser; GOOSE and SV are Ethernet.
+		s7comm.Spec,
+		goose.Spec,
+		goose.SpecSV,
+		// Open protocols. DNP3's heuristic checks a CRC and IEC 104's accepts
+		// whole frames only; Modbus's MBAP check is the loosest, so it goes last.
+		dnp3.Spec,
+		iec104.Spec,
+		modbus.Spec,
 	}
 }
 
