@@ -136,6 +136,14 @@ type GapParser interface {
 	Gap(ctx *Context, n int)
 }
 
+// Closer is implemented by parsers that hold findings until a later message
+// (a query waiting for its response): Close is called once when the
+// connection ends (or, for Ethernet parsers, when the input ends), so they can
+// still emit what they hold.
+type Closer interface {
+	Close(ctx *Context)
+}
+
 // Spec declares a dissector: its name, how it is recognised and how to make
 // its per-connection parser.
 type Spec struct {

@@ -128,8 +128,30 @@ func (d *dissection) Gap(c *flow.Conn, dir flow.Dir, n int) {
 	}
 }
 
-// Closed implements flow.Handler.
-func (d *dissection) Closed(c *flow.Conn) { c.App = nil }
+// Closed implements flow.Handler: a parser that holds findings (a query
+// without its answer yet) gets to emit them, then the state is dropped.
+func (d *dissection) Closed(c *flow.Conn) {
+	app, _ := c.App.(*connApp)
+	c.App = nil
+	if app == nil || app.parser == nil {
+		return
+	}
+	if cl, ok := app.parser.(dissect.Closer); ok {
+		d.ctx = dissect.Context{TS: micros(c.Last), Dir: dissect.FromOrig, Ep: &app.ep, Out: d}
+		d.guard(app.spec, func() { cl.Close(&d.ctx) })
+	}
+}
+
+// close ends the Ethernet parsers at the end of input.
+func (d *dissection) close(now int64) {
+	for s, ps := range d.ether {
+		if cl, ok := ps.(dissect.Closer); ok {
+			ep := dissect.Endpoints{Transport: dissect.Ether}
+			d.ctx = dissect.Context{TS: micros(now), Dir: dissect.FromOrig, Ep: &ep, Out: d}
+			d.guard(s, func() { cl.Close(&d.ctx) })
+		}
+	}
+}
 
 // frame dissects a non-IP Ethernet frame whose Ethertype has a dissector.
 // Ethernet dissectors get one parser for all frames of their Ethertype.

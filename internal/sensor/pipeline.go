@@ -238,6 +238,7 @@ func (p *Pipeline) Close() {
 	}
 	p.dec.Expire(math.MaxInt64) // fragments of datagrams that never completed
 	p.flows.Flush(p.now)
+	p.dis.close(p.now)
 	p.endMinute(p.minute, p.minute+minuteNS)
 	dc := p.dec.Counters()
 	a := &p.sum.Accounting

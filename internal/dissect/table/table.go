@@ -5,6 +5,10 @@ package table
 import (
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/cclink"
+	"github.com/otsight/otsight/internal/dissect/cifsbrowser"
+	"github.com/otsight/otsight/internal/dissect/dhcp"
+	"github.com/otsight/otsight/internal/dissect/dhcpv6"
+	"github.com/otsight/otsight/internal/dissect/dns"
 	"github.com/otsight/otsight/internal/dissect/dnp3"
 	"github.com/otsight/otsight/internal/dissect/fins"
 	"github.com/otsight/otsight/internal/dissect/goose"
@@ -12,6 +16,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect/modbus"
 	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/dissect/slmp"
+	"github.com/otsight/otsight/internal/dissect/ssdp"
 )
 
 // Specs lists every dissector, in recognition priority order: on a shared
@@ -20,6 +25,16 @@ import (
 // heuristics come first.
 func Specs() []*dissect.Spec {
 	return []*dissect.Spec{
+		// Plant IT: name services, address assignment, discovery. All by
+		// port, so they cost nothing on other flows.
+		dns.Spec,
+		dns.SpecMDNS,
+		dns.SpecLLMNR,
+		dns.SpecNBNS,
+		cifsbrowser.Spec,
+		dhcp.Spec,
+		dhcpv6.Spec,
+		ssdp.Spec,
 		// Mitsubishi / CC-Link family. Field Basic owns UDP 61450 before the
 		// generic SLMP heuristic could look at it.
 		cclink.SpecFieldBasic,

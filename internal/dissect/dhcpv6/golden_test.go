@@ -1,0 +1,110 @@
+package dhcpv6_test
+
+import (
+	"io"
+	"testing"
+
+	"github.com/otsight/otsight/internal/capture"
+	"github.com/otsight/otsight/internal/decode"
+	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dhcpv6"
+	"github.com/otsight/otsight/internal/pcaptest"
+	"github.com/otsight/otsight/internal/record"
+	"github.com/otsight/otsight/internal/sensor/sensortest"
+)
+
+func TestGolden(t *testing.T) {
+	reg, err := dissect.NewRegistry(dhcpv6.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := sensortest.RunAll(t, reg)
+	known := map[string]string{
+		"profinet/profinet_io_cm_mixed_1.pcap": "every frame of this capture is recorded twice, 1-2 µs apart; the sensor drops the second, byte-identical copy as a capture duplicate (decode.Config.DedupWindow, 2 ms), tshark counts both: exactly half",
+	}
+	sensortest.CheckGolden(t, all, dissect.NameDHCPv6, "testdata/tshark.golden", known)
+
+	// The public sensor's DHCPv6 test capture: two Windows hosts soliciting,
+	// 21 times each (tshark: dhcpv6.client_domain, duidllt.link_layer_addr,
+	// vendorclass.enterprise).
+	hosts := map[string]string{}
+	n := 0
+	for _, r := range all["it/nttcom_dhcpv6_test.pcap"].Records {
+		if d, ok := r.(*record.DHCPv6); ok {
+			n++
+			if d.MsgType != "SOLICIT" || d.EnterpriseNumber != 311 || d.VendorClass != "MSFT 5.0" {
+				t.Errorf("record %+v", d)
+			}
+			hosts[d.ClientFQDN] = d.MAC.String()
+		}
+	}
+	want := map[string]string{"WIN7-CLIENT-01.happy.crazy": "00:0c:29:c2:25:f9", "vagrant-2008R2.happy.crazy": "00:0c:29:52:01:f3"}
+	if n != 42 || len(hosts) != 2 || hosts["WIN7-CLIENT-01.happy.crazy"] != want["WIN7-CLIENT-01.happy.crazy"] ||
+		hosts["vagrant-2008R2.happy.crazy"] != want["vagrant-2008R2.happy.crazy"] {
+		t.Errorf("%d records, hosts %v, want 42 and %v", n, hosts, want)
+	}
+}
+
+// payloads returns the UDP payloads to or from any of ports in a shared capture.
+func payloads(tb testing.TB, rel string, ports ...uint16) [][]byte {
+	tb.Helper()
+	src, err := capture.OpenFile(pcaptest.Path(tb, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer src.Close()
+	dec := decode.NewDecoder(decode.DefaultConfig())
+	var out [][]byte
+	for {
+		data, info, err := src.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p, st := dec.Decode(data, info.Link, info.TS, info.WireLen)
+		if st != decode.OK || p.Proto != decode.ProtoUDP {
+			continue
+		}
+		for _, port := range ports {
+			if p.SrcPort == port || p.DstPort == port {
+				out = append(out, append([]byte(nil), p.Payload...))
+				break
+			}
+		}
+	}
+}
+
+type discard struct{ msgs, recs int }
+
+func (d *discard) Message(*dissect.Context, *dissect.Message) { d.msgs++ }
+func (d *discard) Record(*dissect.Context, record.Record)     { d.recs++ }
+
+func FuzzParse(f *testing.F) {
+	for _, rel := range []string{"it/nttcom_dhcpv6_test.pcap", "other-ot/beckhoff_ads_addroute1.pcapng"} {
+		for _, p := range payloads(f, rel, 546, 547) {
+			f.Add(p)
+		}
+	}
+	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigP: 546, RespP: 547}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := dhcpv6.Spec.New()
+		for _, dir := range []dissect.Dir{dissect.FromOrig, dissect.FromResp} {
+			p.Parse(&dissect.Context{Dir: dir, Ep: ep, Out: &discard{}}, data)
+		}
+		dhcpv6.Detect(dissect.FromOrig, data)
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	msgs := payloads(b, "it/nttcom_dhcpv6_test.pcap", 546, 547)
+	out := &discard{}
+	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigP: 546, RespP: 547}
+	p := dhcpv6.Spec.New()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: ep, Out: out}, msgs[i%len(msgs)])
+	}
+	b.ReportMetric(float64(out.msgs)/float64(b.N), "msgs/op")
+}

@@ -1,0 +1,21 @@
+package enip_test
+
+import (
+	"testing"
+
+	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/enip"
+	"github.com/otsight/otsight/internal/sensor/sensortest"
+)
+
+// TestGolden compares message, error and per-code counts on every shared
+// capture with tshark's (testdata/tshark.golden, scripts/protocols/enip.sh).
+func TestGolden(t *testing.T) {
+	reg, err := dissect.NewRegistry(enip.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := sensortest.RunAll(t, reg)
+	known := map[string]string{}
+	sensortest.CheckGolden(t, all, dissect.NameENIP, "testdata/tshark.golden", known)
+}
