@@ -13,7 +13,8 @@
 #      (default 1 GiB). It is cached in bench-out/ and rebuilt only when
 #      benchcap's sources change.
 #   2. read the capture once, so every tool reads it from the page cache;
-#   3. run each tool BENCH_REPEAT times (default 3) pinned to one CPU
+#   3. run each tool BENCH_REPEAT times (default 3; tshark BENCH_TSHARK_REPEAT
+#      times, default 1, as one tshark run takes minutes) pinned to one CPU
 #      (taskset -c BENCH_CPU, default 1) under /usr/bin/time, keeping the run
 #      with the median CPU time:
 #        otsight         otsight analyze --summary --quiet FILE
@@ -31,6 +32,7 @@ cd "$(dirname "$0")/.."
 
 size=${BENCH_SIZE:-1073741824}
 repeat=${BENCH_REPEAT:-3}
+tshark_repeat=${BENCH_TSHARK_REPEAT:-1}
 cpu=${BENCH_CPU:-1}
 pcaps=${PCAPS:-../shared/pcaps}
 out=bench-out
@@ -76,13 +78,14 @@ jnum() { grep -o "\"$1\":[0-9]*" "$2" | head -1 | cut -d: -f2; }
 frames=$(jnum frames "$capfile.json")
 wire=$(jnum wire_bytes "$capfile.json")
 cat "$capfile" >/dev/null # into the page cache
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# measure NAME CMD...: runs CMD (pinned) $repeat times; keeps the stdout,
+# measure NAME N CMD...: runs CMD (pinned) N times; keeps the stdout,
 # stderr and "user sys wall maxrss_kib" of the run with the median CPU time
 # as $run/NAME.{out,err,time}.
 measure() {
-	local name=$1
-	shift
+	local name=$1 repeat=$2
+	shift 2
 	local i
 	for ((i = 1; i <= repeat; i++)); do
 		/usr/bin/time -o "$run/$name.$i.time" -f '%U %S %e %M' \
@@ -100,14 +103,14 @@ measure() {
 }
 
 echo "== otsight"
-measure otsight "$out/otsight" analyze --summary --quiet "$capfile"
+measure otsight "$repeat" "$out/otsight" analyze --summary --quiet "$capfile"
 otsight_frames=$(jnum frames "$run/otsight.out")
 otsight_bytes=$(jnum bytes "$run/otsight.out")
 [ "$otsight_frames" = "$frames" ] && [ "$otsight_bytes" = "$wire" ] ||
 	die "otsight read $otsight_frames frames / $otsight_bytes bytes, the capture holds $frames / $wire"
 
 echo "== tshark"
-measure tshark tshark -n -r "$capfile" -q -z conv,tcp
+measure tshark "$tshark_repeat" tshark -n -r "$capfile" -q -z conv,tcp
 grep -q '^TCP Conversations' "$run/tshark.out" || die "tshark printed no TCP conversation table"
 
 # The app-layer protocols scripts/suricata-bench.yaml enables, each turned
@@ -121,10 +124,10 @@ suricata_cmd=(suricata -r "$capfile" -c scripts/suricata-bench.yaml -k none --ru
 
 echo "== suricata-flow (app-layer off)"
 mkdir -p "$run/suricata-flow.log"
-measure suricata-flow "${suricata_cmd[@]}" -l "$run/suricata-flow.log" "${suricata_off[@]}"
+measure suricata-flow "$repeat" "${suricata_cmd[@]}" -l "$run/suricata-flow.log" "${suricata_off[@]}"
 echo "== suricata-app (app-layer on)"
 mkdir -p "$run/suricata-app.log"
-measure suricata-app "${suricata_cmd[@]}" -l "$run/suricata-app.log"
+measure suricata-app "$repeat" "${suricata_cmd[@]}" -l "$run/suricata-app.log"
 suricata_packets() { # the packet count of Suricata's closing pcap-file line
 	sed -n 's/.*read [0-9]* files\{0,1\}, \([0-9]*\) packets.*/\1/p' "$run/$1.out" "$run/$1.err" | head -1
 }
@@ -152,7 +155,8 @@ ref_rss=$(awk '{print $4 / 1024}' "$run/otsight.time")
 
 {
 	echo "Benchmark capture: $capfile, $frames frames, $wire wire bytes ($(awk -v w="$wire" -v f="$frames" 'BEGIN {printf "%.1f", w / f}') bytes a frame)."
-	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); tools pinned with '${pin[*]:-(none)}'; median of $repeat runs by CPU time."
+	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); tools pinned with '${pin[*]:-(none)}'; median of $repeat runs by CPU time (tshark: $tshark_repeat)."
+	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall time more than CPU time)."
 	echo "Versions: $(go version | cut -d' ' -f3), otsight $(git describe --tags --always --dirty 2>/dev/null || echo unknown), $(tshark -v 2>/dev/null | head -1 | sed 's/ (Git.*//'), $(suricata -V 2>/dev/null | sed 's/This is //')."
 	echo
 	echo "| tool          |    packets |   CPU s | wall s | pkts/CPU-s | Mbit/s/core | RSS MiB | otsight speed-up | RSS vs otsight |"

@@ -4,16 +4,19 @@ package table
 
 import (
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/bacnet"
 	"github.com/otsight/otsight/internal/dissect/cclink"
 	"github.com/otsight/otsight/internal/dissect/cifsbrowser"
 	"github.com/otsight/otsight/internal/dissect/dhcp"
 	"github.com/otsight/otsight/internal/dissect/dhcpv6"
 	"github.com/otsight/otsight/internal/dissect/dns"
+	"github.com/otsight/otsight/internal/dissect/enip"
 	"github.com/otsight/otsight/internal/dissect/dnp3"
 	"github.com/otsight/otsight/internal/dissect/fins"
 	"github.com/otsight/otsight/internal/dissect/goose"
 	"github.com/otsight/otsight/internal/dissect/iec104"
 	"github.com/otsight/otsight/internal/dissect/modbus"
+	"github.com/otsight/otsight/internal/dissect/opcua"
 	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/dissect/slmp"
 	"github.com/otsight/otsight/internal/dissect/ssdp"
@@ -49,6 +52,10 @@ func Specs() []*dissect.Spec {
 		s7comm.Spec,
 		goose.Spec,
 		goose.SpecSV,
+		// Rockwell / ODVA, building automation, OPC UA.
+		enip.Spec,
+		bacnet.Spec,
+		opcua.Spec,
 		// Open protocols. DNP3's heuristic checks a CRC and IEC 104's accepts
 		// whole frames only; Modbus's MBAP check is the loosest, so it goes last.
 		dnp3.Spec,
