@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/capture"
 	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
@@ -15,7 +17,7 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(dhcp.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/capture"
 	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
@@ -14,7 +16,7 @@ import (
 )
 
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(dhcpv6.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

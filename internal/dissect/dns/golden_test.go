@@ -5,8 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/dns"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
@@ -44,7 +45,7 @@ func merged(all map[string]*sensortest.Result) map[string]*sensortest.Result {
 }
 
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(dns.Specs...)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,16 @@ package enip_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/enip"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
 
 // TestGolden compares message, error and per-code counts on every shared
 // capture with tshark's (testdata/tshark.golden, scripts/protocols/enip.sh).
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(enip.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/fins"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -18,7 +19,7 @@ var (
 func runAll(t *testing.T) map[string]*sensortest.Result {
 	t.Helper()
 	allOnce.Do(func() {
-		reg, err := dissect.NewRegistry(fins.Spec)
+		reg, err := table.Registry()
 		if err != nil {
 			t.Fatal(err)
 		}

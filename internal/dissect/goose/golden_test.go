@@ -4,8 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/goose"
 	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
@@ -13,7 +14,7 @@ import (
 
 func registry(t *testing.T) *dissect.Registry {
 	t.Helper()
-	reg, err := dissect.NewRegistry(goose.Spec, goose.SpecSV)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

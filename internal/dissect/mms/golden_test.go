@@ -3,8 +3,9 @@ package mms_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
 
@@ -28,7 +29,7 @@ var known = map[string]string{
 // 102 dissector (package s7comm) reports them, with tshark's reading of
 // every shared capture (scripts/protocols/mms.sh).
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(s7comm.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

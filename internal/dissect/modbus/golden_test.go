@@ -3,15 +3,16 @@ package modbus_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/modbus"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
 
 // TestGolden compares message, error and per-function counts on every shared
 // capture with tshark's (testdata/tshark.golden, scripts/protocols/modbus.sh).
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(modbus.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

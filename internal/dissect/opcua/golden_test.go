@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/opcua"
 	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -14,7 +15,7 @@ import (
 // TestGolden compares message, error and per-code counts on every shared
 // capture with tshark's (testdata/tshark.golden, scripts/protocols/opcua.sh).
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(opcua.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestGolden(t *testing.T) {
 // scripts/protocols/opcua.sh): the golden cannot, as it runs tshark without
 // hints.
 func TestNonStandardPort(t *testing.T) {
-	reg, err := dissect.NewRegistry(opcua.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,16 @@ package s7comm_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
 
 // TestGolden compares S7comm message, error and per-code counts with
 // tshark's reading of every shared capture (scripts/protocols/s7comm.sh).
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(s7comm.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

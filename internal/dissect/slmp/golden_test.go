@@ -4,9 +4,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/cclink"
-	"github.com/otsight/otsight/internal/dissect/slmp"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -22,7 +22,7 @@ var (
 func runAll(t *testing.T) map[string]*sensortest.Result {
 	t.Helper()
 	allOnce.Do(func() {
-		reg, err := dissect.NewRegistry(slmp.Spec, slmp.SpecMELSOFT, cclink.SpecFieldBasic)
+		reg, err := table.Registry()
 		if err != nil {
 			t.Fatal(err)
 		}
