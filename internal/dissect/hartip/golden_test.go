@@ -3,13 +3,14 @@ package hartip_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/hartip"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
 
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(hartip.Spec)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,9 @@ package profinet_test
 import (
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/table"
+
 	"github.com/otsight/otsight/internal/dissect"
-	"github.com/otsight/otsight/internal/dissect/profinet"
 	"github.com/otsight/otsight/internal/sensor"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -45,7 +46,7 @@ func mergeProtocols(all map[string]*sensortest.Result) map[string]*sensortest.Re
 }
 
 func TestGolden(t *testing.T) {
-	reg, err := dissect.NewRegistry(profinet.Spec, profinet.SpecCM)
+	reg, err := table.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,16 @@ import (
 	"github.com/otsight/otsight/internal/dissect/dhcpv6"
 	"github.com/otsight/otsight/internal/dissect/dns"
 	"github.com/otsight/otsight/internal/dissect/enip"
+	"github.com/otsight/otsight/internal/dissect/ethercat"
 	"github.com/otsight/otsight/internal/dissect/dnp3"
 	"github.com/otsight/otsight/internal/dissect/fins"
+	"github.com/otsight/otsight/internal/dissect/flnet"
 	"github.com/otsight/otsight/internal/dissect/goose"
+	"github.com/otsight/otsight/internal/dissect/hartip"
 	"github.com/otsight/otsight/internal/dissect/iec104"
 	"github.com/otsight/otsight/internal/dissect/modbus"
 	"github.com/otsight/otsight/internal/dissect/opcua"
+	"github.com/otsight/otsight/internal/dissect/profinet"
 	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/dissect/slmp"
 	"github.com/otsight/otsight/internal/dissect/ssdp"
@@ -52,6 +56,12 @@ func Specs() []*dissect.Spec {
 		s7comm.Spec,
 		goose.Spec,
 		goose.SpecSV,
+		profinet.Spec,
+		profinet.SpecCM,
+		ethercat.Spec,
+		// JEMA FL-net (Japanese controller networks), HART-IP.
+		flnet.Spec,
+		hartip.Spec,
 		// Rockwell / ODVA, building automation, OPC UA.
 		enip.Spec,
 		bacnet.Spec,
