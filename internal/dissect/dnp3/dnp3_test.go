@@ -165,14 +165,14 @@ func TestFrames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			check(t, run(tcpEp(), tt.chunks...).msgs, tt.want...)
+			check(t, run(tcpEp(), tt.chunks...).Msgs, tt.want...)
 		})
 	}
 }
 
 // A master on the connection's responder side: its requests are swapped.
 func TestSwap(t *testing.T) {
-	check(t, run(tcpEp(), resp(data(0xc0, 0xc0, 0x01)...), req(rdata(0xc0, 0xc0, 0x81, 0, 0)...)).msgs,
+	check(t, run(tcpEp(), resp(data(0xc0, 0xc0, 0x01)...), req(rdata(0xc0, 0xc0, 0x81, 0, 0)...)).Msgs,
 		want{"1", "READ", "src=1 dst=10", dissect.Request, false, true},
 		want{"129", "RESPONSE", "src=10 dst=1", dissect.Response, false, true})
 }
@@ -181,7 +181,7 @@ func TestUDP(t *testing.T) {
 	ep := tcpEp()
 	ep.Transport = dissect.UDP
 	two := append(data(0xc0, 0xc0, 0x01), unhex("05640549640001007e5f")...)
-	check(t, run(ep, req(two...), req(two[:12]...)).msgs,
+	check(t, run(ep, req(two...), req(two[:12]...)).Msgs,
 		want{"1", "READ", "src=1 dst=10", dissect.Request, false, false},
 		want{"link/49", "REQUEST_LINK_STATUS", "src=1 dst=100", dissect.Request, false, false},
 		want{"malformed", "malformed", "", dissect.Indication, true, false})
@@ -199,7 +199,7 @@ func TestGap(t *testing.T) {
 	p.Parse(ctx, data(0x80|2, 0xc0, 0x01)[5:])
 	p.Parse(ctx, data(0x80|2, 0xc0, 0x01))
 	p.Parse(ctx, data(0xc0, 0xc0, 0x02))
-	check(t, c.msgs, want{"2", "WRITE", "src=1 dst=10", dissect.Request, false, false})
+	check(t, c.Msgs, want{"2", "WRITE", "src=1 dst=10", dissect.Request, false, false})
 }
 
 func TestDetect(t *testing.T) {
@@ -260,7 +260,7 @@ var seedFiles = []string{
 func FuzzParse(f *testing.F) {
 	for _, file := range seedFiles {
 		for _, ch := range capturePayloads(f, file) {
-			f.Add(ch.b, uint8(ch.dir), uint16(len(ch.b)/2))
+			f.Add(ch.Data, uint8(ch.Dir), uint16(len(ch.Data)/2))
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte, dir uint8, cut uint16) {
@@ -293,8 +293,8 @@ func BenchmarkParse(b *testing.B) {
 	p := dnp3.Spec.New()
 	pass := func() {
 		for _, ch := range chunks {
-			ctx.Dir = ch.dir
-			p.Parse(ctx, ch.b)
+			ctx.Dir = ch.Dir
+			p.Parse(ctx, ch.Data)
 		}
 	}
 	pass()

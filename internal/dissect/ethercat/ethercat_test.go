@@ -86,19 +86,19 @@ func TestDatagrams(t *testing.T) {
 		// The LRW came back with working counter 0: no slave served it.
 		{Code: "12", Function: "LRW", Dir: dissect.Response, Error: true},
 	}
-	if len(s.msgs) != len(want) {
-		t.Fatalf("got %d messages, want %d: %+v", len(s.msgs), len(want), s.msgs)
+	if len(s.Msgs) != len(want) {
+		t.Fatalf("got %d messages, want %d: %+v", len(s.Msgs), len(want), s.Msgs)
 	}
 	for i, w := range want {
 		w.Protocol = dissect.NameEtherCAT
-		if s.msgs[i] != w {
-			t.Errorf("message %d: got %+v, want %+v", i, s.msgs[i], w)
+		if s.Msgs[i] != w {
+			t.Errorf("message %d: got %+v, want %+v", i, s.Msgs[i], w)
 		}
 	}
 	// Once the returning MAC is known, a frame from it with only zero
 	// working counters is a response whose datagrams all failed.
 	s = run(fr{back, in}, fr{back, frame(1, dg(5, 0x1002, 0x120, 2, true, 0), dg(0, 0, 0, 0, false, 0))})
-	got := s.msgs[4:]
+	got := s.Msgs[4:]
 	if len(got) != 2 || got[0].Dir != dissect.Response || !got[0].Error || got[0].Function != "FPWR" ||
 		got[1].Function != "NOP" || got[1].Error {
 		t.Errorf("learned returning MAC: got %+v", got)
@@ -131,7 +131,7 @@ func TestFrames(t *testing.T) {
 		s := run(fr{master, c.b})
 		var codes []string
 		errs := 0
-		for _, m := range s.msgs {
+		for _, m := range s.Msgs {
 			codes = append(codes, m.Code)
 			if m.Error {
 				errs++
@@ -181,11 +181,11 @@ func TestUDP(t *testing.T) {
 		dir dissect.MsgDir
 		err bool
 	}{{dissect.Request, false}, {dissect.Response, true}, {dissect.Request, false}, {dissect.Response, false}}
-	if len(s.msgs) != len(want) {
-		t.Fatalf("got %d messages", len(s.msgs))
+	if len(s.Msgs) != len(want) {
+		t.Fatalf("got %d messages", len(s.Msgs))
 	}
 	for i, w := range want {
-		if m := s.msgs[i]; m.Function != "FPRD" || m.Dir != w.dir || m.Error != w.err {
+		if m := s.Msgs[i]; m.Function != "FPRD" || m.Dir != w.dir || m.Error != w.err {
 			t.Errorf("message %d: %+v, want dir %v error %v", i, m, w.dir, w.err)
 		}
 	}

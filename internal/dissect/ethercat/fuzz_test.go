@@ -13,7 +13,7 @@ func FuzzParse(f *testing.F) {
 	for _, rel := range []string{"ethercat/ethercat.cap", "ethercat/rs-example-sii-el2004.pcapng"} {
 		for i, p := range capturePayloads(f, ethercat.Spec, rel) {
 			if i%16 == 0 {
-				f.Add(p.data)
+				f.Add(p.Data)
 			}
 		}
 	}
@@ -22,13 +22,13 @@ func FuzzParse(f *testing.F) {
 	u := ethercat.Spec.New()
 	out := &sink{}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out.msgs = out.msgs[:0]
+		out.Msgs = out.Msgs[:0]
 		ethercat.Spec.Detect(dissect.FromOrig, data)
 		p.Parse(&dissect.Context{Ep: &dissect.Endpoints{Transport: dissect.Ether, OrigMAC: master}, Out: out}, data)
 		p.Parse(&dissect.Context{Ep: &dissect.Endpoints{Transport: dissect.Ether, OrigMAC: back}, Out: out}, data)
 		u.Parse(&dissect.Context{Dir: dissect.FromResp, Ep: &dissect.Endpoints{Transport: dissect.UDP}, Out: out}, data)
-		if len(out.msgs) < 3 {
-			t.Fatalf("%d bytes gave %d messages, want at least one per call", len(data), len(out.msgs))
+		if len(out.Msgs) < 3 {
+			t.Fatalf("%d bytes gave %d messages, want at least one per call", len(data), len(out.Msgs))
 		}
 	})
 }
@@ -49,8 +49,8 @@ func BenchmarkParse(b *testing.B) {
 			if i%2 == 1 {
 				ctx.Ep.OrigMAC = back
 			}
-			p.Parse(ctx, f.data)
+			p.Parse(ctx, f.Data)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.n), "ns/msg")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.N), "ns/msg")
 }

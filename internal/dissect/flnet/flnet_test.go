@@ -99,21 +99,21 @@ func TestFrames(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := parseAll(flnet.Spec, dissect.UDP, c.dir, c.b)
-			if len(s.msgs) != 1 {
-				t.Fatalf("got %d messages, want 1", len(s.msgs))
+			if len(s.Msgs) != 1 {
+				t.Fatalf("got %d messages, want 1", len(s.Msgs))
 			}
 			want := dissect.Message{Protocol: dissect.NameFLnet, Code: c.code, Function: c.fn, Dir: c.mdir,
 				Swap: c.swap, Error: c.isErr, Detail: c.detail}
-			if s.msgs[0] != want {
-				t.Errorf("got %+v\nwant %+v", s.msgs[0], want)
+			if s.Msgs[0] != want {
+				t.Errorf("got %+v\nwant %+v", s.Msgs[0], want)
 			}
 		})
 	}
 	// A TFL larger than the datagram marks a truncated frame.
 	b := message(1, 65005, 0, nil)
 	binary.BigEndian.PutUint32(b[4:], 200)
-	if s := parseAll(flnet.Spec, dissect.UDP, dissect.FromOrig, b); !s.msgs[0].Error || s.msgs[0].Code != "65005" {
-		t.Errorf("truncated: %+v", s.msgs)
+	if s := parseAll(flnet.Spec, dissect.UDP, dissect.FromOrig, b); !s.Msgs[0].Error || s.Msgs[0].Code != "65005" {
+		t.Errorf("truncated: %+v", s.Msgs)
 	}
 }
 
@@ -150,7 +150,7 @@ func TestCorpus(t *testing.T) {
 	var got []payload
 	all := &dissect.Spec{Name: dissect.NameFLnet, UDPPorts: []uint16{1}, AnyPort: true,
 		Detect: func(dissect.Dir, []byte) bool { return true },
-		New:    func() dissect.Parser { return recorder{&got} }}
+		New:    func() dissect.Parser { return recorder{Chunks: &got} }}
 	reg, err := dissect.NewRegistry(all)
 	if err != nil {
 		t.Fatal(err)
@@ -161,8 +161,8 @@ func TestCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range got {
-			if flnet.Spec.Detect(p.dir, p.data) {
-				t.Errorf("%s: Detect accepted a %d-byte datagram", f, len(p.data))
+			if flnet.Spec.Detect(p.Dir, p.Data) {
+				t.Errorf("%s: Detect accepted a %d-byte datagram", f, len(p.Data))
 			}
 		}
 	}
@@ -201,12 +201,12 @@ func FuzzParse(f *testing.F) {
 	out := &sink{}
 	ep := &dissect.Endpoints{Transport: dissect.UDP}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out.msgs = out.msgs[:0]
+		out.Msgs = out.Msgs[:0]
 		flnet.Spec.Detect(dissect.FromOrig, data)
 		p.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: ep, Out: out}, data)
 		p.Parse(&dissect.Context{Dir: dissect.FromResp, Ep: ep, Out: out}, data)
-		if len(out.msgs) != 2 {
-			t.Fatalf("got %d messages for 2 datagrams", len(out.msgs))
+		if len(out.Msgs) != 2 {
+			t.Fatalf("got %d messages for 2 datagrams", len(out.Msgs))
 		}
 	})
 }
@@ -222,5 +222,5 @@ func BenchmarkParse(b *testing.B) {
 			p.Parse(ctx, f)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.n), "ns/msg")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.N), "ns/msg")
 }

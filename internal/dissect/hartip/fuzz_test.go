@@ -53,21 +53,21 @@ func FuzzParse(f *testing.F) {
 		"hart-ip/hart-ip_all_types_and_commands_sent.pcapng"} {
 		for i, p := range capturePayloads(f, hartip.Spec, rel) {
 			if i%4 == 0 {
-				f.Add(p.data)
+				f.Add(p.Data)
 			}
 		}
 	}
 	f.Add(unhex(f, cmd0Reply))
 	out := &sink{}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out.msgs, out.recs = out.msgs[:0], out.recs[:0]
+		out.Msgs, out.Recs = out.Msgs[:0], out.Recs[:0]
 		hartip.Spec.Detect(dissect.FromOrig, data)
 		u := hartip.Spec.New()
 		uep := &dissect.Endpoints{Transport: dissect.UDP}
 		u.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: uep, Out: out}, data)
 		u.Parse(&dissect.Context{Dir: dissect.FromResp, Ep: uep, Out: out}, data)
-		if len(out.msgs) != 2 {
-			t.Fatalf("datagram of %d bytes gave %d messages, want 1 each", len(data), len(out.msgs))
+		if len(out.Msgs) != 2 {
+			t.Fatalf("datagram of %d bytes gave %d messages, want 1 each", len(data), len(out.Msgs))
 		}
 		p := hartip.Spec.New()
 		tep := &dissect.Endpoints{Transport: dissect.TCP}
@@ -92,9 +92,9 @@ func BenchmarkParse(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, pl := range payloads {
-			ctx.Dir = pl.dir
-			p.Parse(ctx, pl.data)
+			ctx.Dir = pl.Dir
+			p.Parse(ctx, pl.Data)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.n), "ns/msg")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.N), "ns/msg")
 }

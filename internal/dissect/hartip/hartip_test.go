@@ -86,13 +86,13 @@ func TestMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := parseAll(hartip.Spec, dissect.UDP, c.dir, unhex(t, c.b))
-			if len(s.msgs) != 1 {
-				t.Fatalf("got %d messages, want 1", len(s.msgs))
+			if len(s.Msgs) != 1 {
+				t.Fatalf("got %d messages, want 1", len(s.Msgs))
 			}
 			want := dissect.Message{Protocol: dissect.NameHARTIP, Code: c.code, Function: c.fn, Dir: c.mdir,
 				Swap: c.swap, Error: c.isErr}
-			if s.msgs[0] != want {
-				t.Errorf("got %+v\nwant %+v", s.msgs[0], want)
+			if s.Msgs[0] != want {
+				t.Errorf("got %+v\nwant %+v", s.Msgs[0], want)
 			}
 		})
 	}
@@ -104,28 +104,28 @@ func TestIdentity(t *testing.T) {
 	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigH: netip.MustParseAddr("192.168.0.101"),
 		RespH: netip.MustParseAddr("192.168.0.10"), RespMAC: record.MAC{0, 0x26, 0x16, 0, 0, 0xd2}}
 	p.Parse(&dissect.Context{TS: 7, Dir: dissect.FromResp, Ep: ep, Out: s}, unhex(t, cmd0Reply))
-	if len(s.recs) != 1 {
-		t.Fatalf("got %d records", len(s.recs))
+	if len(s.Recs) != 1 {
+		t.Fatalf("got %d records", len(s.Recs))
 	}
 	// tshark: expanded device type 0x264e, HART 7, device rev 4, software
 	// rev 1, hardware/signalling 0x0e, device id 0000d2, manufacturer 38.
 	want := record.AssetID{TS: 7, MAC: ep.RespMAC, IP: ep.RespH, Protocol: dissect.NameHARTIP,
 		Message: "Command 0 Read Unique Identifier", Vendor: "manufacturer 0x0026",
 		Model: "device type 0x264e rev 4", Firmware: "software rev 1 hardware rev 1", Serial: "0000d2"}
-	if got := *s.recs[0].(*record.AssetID); got != want {
+	if got := *s.Recs[0].(*record.AssetID); got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 	// HART 5 layout: manufacturer and device type are one byte each.
 	s = parseAll(hartip.Spec, dissect.UDP, dissect.FromResp,
 		unhex(t, "01 01 03 00 0003 001a 06 80 00 0e 00 00 fe 26 06 05 05 01 02 08 00 12 34 56"))
-	if len(s.recs) != 1 || s.recs[0].(*record.AssetID).Vendor != "manufacturer 0x0026" ||
-		s.recs[0].(*record.AssetID).Model != "device type 0x0006 rev 1" || s.recs[0].(*record.AssetID).Serial != "123456" {
-		t.Errorf("HART 5 identity: %+v", s.recs)
+	if len(s.Recs) != 1 || s.Recs[0].(*record.AssetID).Vendor != "manufacturer 0x0026" ||
+		s.Recs[0].(*record.AssetID).Model != "device type 0x0006 rev 1" || s.Recs[0].(*record.AssetID).Serial != "123456" {
+		t.Errorf("HART 5 identity: %+v", s.Recs)
 	}
 	// A failed Command 0 reveals nothing.
 	bad := strings.Replace(cmd0Reply, "00 18 00 d0", "00 18 40 d0", 1)
-	if s := parseAll(hartip.Spec, dissect.UDP, dissect.FromResp, unhex(t, bad)); len(s.recs) != 0 || !s.msgs[0].Error {
-		t.Errorf("failed command 0: %+v %+v", s.msgs, s.recs)
+	if s := parseAll(hartip.Spec, dissect.UDP, dissect.FromResp, unhex(t, bad)); len(s.Recs) != 0 || !s.Msgs[0].Error {
+		t.Errorf("failed command 0: %+v %+v", s.Msgs, s.Recs)
 	}
 }
 
@@ -144,14 +144,14 @@ func TestTCPStream(t *testing.T) {
 	p.Parse(orig, unhex(t, "07 00 00 00 0000 0008")) // not HART-IP: desync
 	p.Parse(orig, unhex(t, keepAlive))
 	var codes []string
-	for _, m := range s.msgs {
+	for _, m := range s.Msgs {
 		codes = append(codes, m.Code)
 	}
 	if got := strings.Join(codes, ","); got != "0,3/0,3/0,malformed,2" {
 		t.Errorf("codes %s", got)
 	}
-	if len(s.recs) != 1 {
-		t.Errorf("got %d identity records from the split reply", len(s.recs))
+	if len(s.Recs) != 1 {
+		t.Errorf("got %d identity records from the split reply", len(s.Recs))
 	}
 }
 

@@ -105,7 +105,7 @@ func TestFrames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			check(t, run(tcpEp(), tt.chunks...).msgs, tt.want...)
+			check(t, run(tcpEp(), tt.chunks...).Msgs, tt.want...)
 		})
 	}
 }
@@ -115,7 +115,7 @@ func TestFrames(t *testing.T) {
 func TestReversedConnection(t *testing.T) {
 	ep := tcpEp()
 	ep.OrigP, ep.RespP = iec104.Port, 40000
-	check(t, run(ep, resp(iFrame(45, 6, 1, 1)...), req(iFrame(45, 7, 1, 1)...)).msgs,
+	check(t, run(ep, resp(iFrame(45, 6, 1, 1)...), req(iFrame(45, 7, 1, 1)...)).Msgs,
 		want{"45", "C_SC_NA_1", "cot=act ca=1", dissect.Request, false, true},
 		want{"45", "C_SC_NA_1", "cot=actcon ca=1", dissect.Response, false, true})
 }
@@ -127,7 +127,7 @@ func TestGapResync(t *testing.T) {
 	p.Parse(ctx, iFrame(100, 6, 1, 20)[:8])
 	p.(dissect.GapParser).Gap(ctx, 40)
 	p.Parse(ctx, apdu(0x43, 0, 0, 0))
-	check(t, c.msgs, want{"U/43", "TESTFR act", "", dissect.Request, false, false})
+	check(t, c.Msgs, want{"U/43", "TESTFR act", "", dissect.Request, false, false})
 }
 
 func TestDetect(t *testing.T) {
@@ -189,7 +189,7 @@ var seedFiles = []string{"iec104/iec104.pcap", "iec104/090813_diverse.pcap"}
 func FuzzParse(f *testing.F) {
 	for _, file := range seedFiles {
 		for _, ch := range capturePayloads(f, file) {
-			f.Add(ch.b, uint8(ch.dir), uint16(len(ch.b)/2))
+			f.Add(ch.Data, uint8(ch.Dir), uint16(len(ch.Data)/2))
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte, dir uint8, cut uint16) {
@@ -216,8 +216,8 @@ func BenchmarkParse(b *testing.B) {
 	p := iec104.Spec.New()
 	pass := func() {
 		for _, ch := range chunks {
-			ctx.Dir = ch.dir
-			p.Parse(ctx, ch.b)
+			ctx.Dir = ch.Dir
+			p.Parse(ctx, ch.Data)
 		}
 	}
 	pass()

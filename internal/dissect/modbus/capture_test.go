@@ -60,7 +60,7 @@ var seedFiles = []string{
 func FuzzParse(f *testing.F) {
 	for _, file := range seedFiles {
 		for _, ch := range capturePayloads(f, file) {
-			f.Add(ch.b, uint8(ch.dir), uint16(len(ch.b)/2))
+			f.Add(ch.Data, uint8(ch.Dir), uint16(len(ch.Data)/2))
 		}
 	}
 	f.Add(mbap(1, 1, 43, 14, 1, 0, 0, 0, 2, 0, 3, 'a', 'b', 'c', 4, 200, 'x'), uint8(1), uint16(3))
@@ -99,8 +99,8 @@ func BenchmarkParse(b *testing.B) {
 	p := modbus.Spec.New()
 	pass := func() {
 		for _, ch := range chunks {
-			ctx.Dir = ch.dir
-			p.Parse(ctx, ch.b)
+			ctx.Dir = ch.Dir
+			p.Parse(ctx, ch.Data)
 		}
 	}
 	pass()

@@ -138,7 +138,7 @@ func TestFunctions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			check(t, run(tcpEp(), tt.chunks...).msgs, tt.want...)
+			check(t, run(tcpEp(), tt.chunks...).Msgs, tt.want...)
 		})
 	}
 }
@@ -149,7 +149,7 @@ func TestReversedConnection(t *testing.T) {
 	ep := tcpEp()
 	ep.OrigP, ep.RespP = modbus.Port, 40000
 	c := run(ep, resp(mbap(1, 1, 3, 0, 0, 0, 1)...), req(mbap(1, 1, 3, 2, 0, 1)...))
-	check(t, c.msgs,
+	check(t, c.Msgs,
 		want{"3", "Read Holding Registers", "unit=1 addr=0", dissect.Request, false, true},
 		want{"3", "Read Holding Registers", "unit=1 addr=0", dissect.Response, false, true})
 }
@@ -159,7 +159,7 @@ func TestUDP(t *testing.T) {
 	ep.Transport = dissect.UDP
 	// A datagram holds whole ADUs; a short one is ignored.
 	c := run(ep, req(mbap(1, 1, 6, 0, 3, 0, 9)...), req(mbap(2, 1, 6, 0, 3)[:9]...), resp(mbap(1, 1, 0x86, 4)...))
-	check(t, c.msgs,
+	check(t, c.Msgs,
 		want{"6", "Write Single Register", "unit=1 addr=3", dissect.Request, false, false},
 		want{"6", "Write Single Register", "unit=1 addr=3 exception=4", dissect.Response, true, false})
 }
@@ -171,7 +171,7 @@ func TestGapResync(t *testing.T) {
 	p.Parse(ctx, mbap(1, 1, 3, 0, 0, 0, 1)[:6])
 	p.(dissect.GapParser).Gap(ctx, 100)
 	p.Parse(ctx, mbap(2, 1, 1, 0, 5, 0, 1))
-	check(t, c.msgs, want{"1", "Read Coils", "unit=1 addr=5", dissect.Request, false, false})
+	check(t, c.Msgs, want{"1", "Read Coils", "unit=1 addr=5", dissect.Request, false, false})
 }
 
 func TestDeviceIdentification(t *testing.T) {
@@ -184,20 +184,20 @@ func TestDeviceIdentification(t *testing.T) {
 		pdu = append(pdu, o...)
 	}
 	c := run(tcpEp(), req(mbap(1, 255, 43, 14, 3, 0)...), resp(mbap(1, 255, pdu...)...))
-	check(t, c.msgs,
+	check(t, c.Msgs,
 		want{"43", "Read Device Identification", "unit=255", dissect.Request, false, false},
 		want{"43", "Read Device Identification", "unit=255", dissect.Response, false, false})
 	ep := tcpEp()
 	wantRec := &record.AssetID{TS: 1, MAC: ep.RespMAC, IP: ep.RespH, Protocol: "modbus",
 		Message: "Read Device Identification", Vendor: "Schneider Electric", Product: "Modicon M340",
 		Model: "BMX P34 2020", Firmware: "v2.70", Name: "LINE_3"}
-	if len(c.recs) != 1 || !reflect.DeepEqual(c.recs[0], wantRec) {
-		t.Fatalf("records %+v, want %+v", c.recs, wantRec)
+	if len(c.Recs) != 1 || !reflect.DeepEqual(c.Recs[0], wantRec) {
+		t.Fatalf("records %+v, want %+v", c.Recs, wantRec)
 	}
 	// Objects cut short and an exception give no record.
 	c = run(tcpEp(), resp(mbap(1, 1, 43, 14, 1, 1, 0, 0, 1, 0, 30, 'A')...), resp(mbap(2, 1, 0xab, 1)...))
-	if len(c.recs) != 0 || len(c.msgs) != 2 {
-		t.Fatalf("truncated identification: %d records, %d messages", len(c.recs), len(c.msgs))
+	if len(c.Recs) != 0 || len(c.Msgs) != 2 {
+		t.Fatalf("truncated identification: %d records, %d messages", len(c.Recs), len(c.Msgs))
 	}
 }
 

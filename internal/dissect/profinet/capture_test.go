@@ -79,7 +79,7 @@ func TestDetectCorpus(t *testing.T) {
 	var got []payload
 	all := &dissect.Spec{Name: dissect.NamePNCM, UDPPorts: []uint16{1}, AnyPort: true,
 		Detect: func(dissect.Dir, []byte) bool { return true },
-		New:    func() dissect.Parser { return recorder{&got} }}
+		New:    func() dissect.Parser { return recorder{Chunks: &got} }}
 	reg, err := dissect.NewRegistry(all)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestDetectCorpus(t *testing.T) {
 		}
 		total += len(got)
 		for _, p := range got {
-			if profinet.SpecCM.Detect(p.dir, p.data) {
+			if profinet.SpecCM.Detect(p.Dir, p.Data) {
 				hits[f[len(pcaptest.Dir(t))+1:]]++
 			}
 		}

@@ -14,13 +14,13 @@ func FuzzParse(f *testing.F) {
 		"profinet/profinet-wireshark-bug.pcap", "profinet/profinet_io_cm.pcap"} {
 		for i, p := range capturePayloads(f, profinet.Spec, rel) {
 			if i%8 == 0 {
-				f.Add(p.data)
+				f.Add(p.Data)
 			}
 		}
 	}
 	for i, p := range capturePayloads(f, profinet.SpecCM, "profinet/profinet_io_cm.pcap") {
 		if i%16 == 0 {
-			f.Add(p.data)
+			f.Add(p.Data)
 		}
 	}
 	f.Add(clPDU(2, false, 0xDEA00002, 4, 0, []byte{0xDB, 0x81, 0x3C, 0x01}))
@@ -28,14 +28,14 @@ func FuzzParse(f *testing.F) {
 	cm := profinet.SpecCM.New()
 	out := &sink{}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out.msgs, out.recs = out.msgs[:0], out.recs[:0]
+		out.Msgs, out.Recs = out.Msgs[:0], out.Recs[:0]
 		ep := &dissect.Endpoints{Transport: dissect.Ether}
 		ether.Parse(&dissect.Context{Ep: ep, Out: out}, data)
 		uep := &dissect.Endpoints{Transport: dissect.UDP}
 		profinet.SpecCM.Detect(dissect.FromOrig, data)
 		cm.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: uep, Out: out}, data)
 		cm.Parse(&dissect.Context{Dir: dissect.FromResp, Ep: uep, Out: out}, data)
-		if len(out.msgs) < 1 {
+		if len(out.Msgs) < 1 {
 			t.Fatalf("frame of %d bytes produced no message", len(data))
 		}
 	})
@@ -57,13 +57,13 @@ func BenchmarkParse(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, p := range frames {
-			ether.Parse(ctx, p.data)
+			ether.Parse(ctx, p.Data)
 		}
 		for _, p := range dgrams {
-			uctx.Dir = p.dir
-			cm.Parse(uctx, p.data)
+			uctx.Dir = p.Dir
+			cm.Parse(uctx, p.Data)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.n), "ns/msg")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(out.N), "ns/msg")
 	b.ReportMetric(float64(len(frames)+len(dgrams)), "msgs/op")
 }

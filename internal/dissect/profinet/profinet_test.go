@@ -69,10 +69,10 @@ func TestDCP(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := parseAll(profinet.Spec, dissect.Ether, dissect.FromOrig, unhex(t, c.frame))
-			if len(s.msgs) != 1 {
-				t.Fatalf("got %d messages, want 1", len(s.msgs))
+			if len(s.Msgs) != 1 {
+				t.Fatalf("got %d messages, want 1", len(s.Msgs))
 			}
-			m := s.msgs[0]
+			m := s.Msgs[0]
 			want := dissect.Message{Protocol: dissect.NamePNDCP, Code: c.code, Function: c.fn, Dir: c.dir,
 				Swap: c.swap, Error: c.err, Detail: c.detail}
 			if m != want {
@@ -84,10 +84,10 @@ func TestDCP(t *testing.T) {
 
 func TestDCPIdentity(t *testing.T) {
 	s := parseAll(profinet.Spec, dissect.Ether, dissect.FromOrig, unhex(t, dcpIdentifyRes))
-	if len(s.recs) != 1 {
-		t.Fatalf("got %d records, want 1", len(s.recs))
+	if len(s.Recs) != 1 {
+		t.Fatalf("got %d records, want 1", len(s.Recs))
 	}
-	got := *s.recs[0].(*record.AssetID)
+	got := *s.Recs[0].(*record.AssetID)
 	want := record.AssetID{TS: 1, MAC: record.MAC{0, 1, 2, 3, 4, 5}, IP: netip.MustParseAddr("192.168.0.6"),
 		Protocol: dissect.NamePNDCP, Message: "Identify", Product: "INC", Name: "X208-BORD",
 		Model: "vendor 0x002a device 0x0a01", Role: "IO-Device"}
@@ -96,8 +96,8 @@ func TestDCPIdentity(t *testing.T) {
 	}
 	// Requests reveal nothing about the sender.
 	for _, f := range []string{dcpIdentifyReq, dcpSetIPReq} {
-		if s := parseAll(profinet.Spec, dissect.Ether, dissect.FromOrig, unhex(t, f)); len(s.recs) != 0 {
-			t.Errorf("%s: got identity %+v", f[:4], s.recs)
+		if s := parseAll(profinet.Spec, dissect.Ether, dissect.FromOrig, unhex(t, f)); len(s.Recs) != 0 {
+			t.Errorf("%s: got identity %+v", f[:4], s.Recs)
 		}
 	}
 }
@@ -123,13 +123,13 @@ func TestRT(t *testing.T) {
 	}
 	for _, c := range cases {
 		s := parseAll(profinet.Spec, dissect.Ether, dissect.FromOrig, unhex(t, c.frame))
-		if len(s.msgs) != 1 {
-			t.Fatalf("%s: got %d messages", c.frame, len(s.msgs))
+		if len(s.Msgs) != 1 {
+			t.Fatalf("%s: got %d messages", c.frame, len(s.Msgs))
 		}
 		want := dissect.Message{Protocol: dissect.NamePNRT, Code: c.code, Function: c.fn,
 			Dir: dissect.Indication, Detail: c.detail, Error: c.err}
-		if s.msgs[0] != want {
-			t.Errorf("%s: got %+v, want %+v", c.frame, s.msgs[0], want)
+		if s.Msgs[0] != want {
+			t.Errorf("%s: got %+v, want %+v", c.frame, s.Msgs[0], want)
 		}
 	}
 }
@@ -194,13 +194,13 @@ func TestCM(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := parseAll(profinet.SpecCM, dissect.UDP, c.dir, c.pdu)
-			if len(s.msgs) != 1 {
-				t.Fatalf("got %d messages, want 1", len(s.msgs))
+			if len(s.Msgs) != 1 {
+				t.Fatalf("got %d messages, want 1", len(s.Msgs))
 			}
 			want := dissect.Message{Protocol: dissect.NamePNCM, Code: c.code, Function: c.fn, Dir: c.mdir,
 				Swap: c.swap, Error: c.err, Detail: c.detail}
-			if s.msgs[0] != want {
-				t.Errorf("got %+v\nwant %+v", s.msgs[0], want)
+			if s.Msgs[0] != want {
+				t.Errorf("got %+v\nwant %+v", s.Msgs[0], want)
 			}
 		})
 	}
@@ -208,8 +208,8 @@ func TestCM(t *testing.T) {
 	// is DCE/RPC but not PROFINET IO: no message.
 	epm := clPDU(0, true, 0xE1AF8308, 2, 0, ok)
 	binary.LittleEndian.PutUint16(epm[28:], 0x5D1F)
-	if s := parseAll(profinet.SpecCM, dissect.UDP, dissect.FromOrig, epm); len(s.msgs) != 0 {
-		t.Errorf("endpoint mapper PDU reported: %+v", s.msgs)
+	if s := parseAll(profinet.SpecCM, dissect.UDP, dissect.FromOrig, epm); len(s.Msgs) != 0 {
+		t.Errorf("endpoint mapper PDU reported: %+v", s.Msgs)
 	}
 }
 

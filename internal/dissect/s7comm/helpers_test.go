@@ -7,23 +7,14 @@ import (
 	"testing"
 
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/record"
 )
 
-// collector is an Emitter that keeps copies of what a parser reports.
-type collector struct {
-	msgs []dissect.Message
-	recs []record.Record
-}
-
-func (c *collector) Message(_ *dissect.Context, m *dissect.Message) { c.msgs = append(c.msgs, *m) }
-func (c *collector) Record(_ *dissect.Context, r record.Record)     { c.recs = append(c.recs, r) }
-
-// nopEmitter discards everything (benchmarks, allocation checks, fuzzing).
-type nopEmitter struct{}
-
-func (nopEmitter) Message(*dissect.Context, *dissect.Message) {}
-func (nopEmitter) Record(*dissect.Context, record.Record)     {}
+type (
+	collector  = dissecttest.Collector
+	nopEmitter = dissecttest.Nop
+)
 
 var testEp = &dissect.Endpoints{
 	Transport: dissect.TCP,

@@ -76,15 +76,15 @@ func TestS7Messages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := parseAll(t, tc.in)
-			if len(c.msgs) != 1 {
-				t.Fatalf("got %d messages, want 1: %+v", len(c.msgs), c.msgs)
+			if len(c.Msgs) != 1 {
+				t.Fatalf("got %d messages, want 1: %+v", len(c.Msgs), c.Msgs)
 			}
 			want := tc.want
 			want.Protocol = dissect.NameS7comm
 			want.Swap = tc.in.dir == dissect.FromResp && want.Dir == dissect.Request ||
 				tc.in.dir == dissect.FromOrig && want.Dir == dissect.Response
-			if c.msgs[0] != want {
-				t.Errorf("got  %+v\nwant %+v", c.msgs[0], want)
+			if c.Msgs[0] != want {
+				t.Errorf("got  %+v\nwant %+v", c.Msgs[0], want)
 			}
 		})
 	}
@@ -96,8 +96,8 @@ func TestCOTPNotCounted(t *testing.T) {
 	cr := unhex(t, "0300001611e00000000100c0010ac1020100c2020102")
 	cc := unhex(t, "0300001611d00001000100c0010ac1020100c2020102")
 	dr := unhex(t, "0300000b06800001000100")
-	if c := parseAll(t, orig(cr), resp(cc), orig(dr)); len(c.msgs) != 0 {
-		t.Errorf("COTP management produced %d messages", len(c.msgs))
+	if c := parseAll(t, orig(cr), resp(cc), orig(dr)); len(c.Msgs) != 0 {
+		t.Errorf("COTP management produced %d messages", len(c.Msgs))
 	}
 }
 
@@ -108,15 +108,15 @@ func TestFraming(t *testing.T) {
 	pdu := tpkt(t, "32 01 0000 0100 000e 0000 04 01 12 0a 10 02 0004 0001 84 000000")
 	two := append(append([]byte{}, pdu...), pdu...)
 	c := parseAll(t, orig(pdu[:3]), orig(pdu[3:9]), orig(pdu[9:]), orig(two))
-	if len(c.msgs) != 3 {
-		t.Fatalf("split/concatenated: got %d messages, want 3", len(c.msgs))
+	if len(c.Msgs) != 3 {
+		t.Fatalf("split/concatenated: got %d messages, want 3", len(c.Msgs))
 	}
 	body := pdu[7:]
 	first := append([]byte{3, 0, 0, byte(7 + 5), 2, 0xf0, 0x00}, body[:5]...)
 	rest := append([]byte{3, 0, 0, byte(7 + len(body) - 5), 2, 0xf0, 0x80}, body[5:]...)
 	c = parseAll(t, orig(first), orig(rest))
-	if len(c.msgs) != 1 || c.msgs[0].Detail != "DB 1" {
-		t.Fatalf("COTP reassembly: got %+v", c.msgs)
+	if len(c.Msgs) != 1 || c.Msgs[0].Detail != "DB 1" {
+		t.Fatalf("COTP reassembly: got %+v", c.Msgs)
 	}
 }
 
@@ -137,13 +137,13 @@ func TestSZLIdentity(t *testing.T) {
 	data := "ff 09 0090 001c 0000 0022 0004" + rec(1, "PLC-A") + rec(2, "CPU 315-2 PN/DP") + rec(3, "plant 7") + rec(5, "S C-X1")
 	pdu := "32 07 0000 0700 000c 0094 0001 12 08 12 84 01 01 00 00 00 00" + data
 	c := parseAll(t, resp(tpkt(t, pdu)))
-	if len(c.msgs) != 1 || c.msgs[0].Error {
-		t.Fatalf("messages %+v", c.msgs)
+	if len(c.Msgs) != 1 || c.Msgs[0].Error {
+		t.Fatalf("messages %+v", c.Msgs)
 	}
-	if len(c.recs) != 1 {
-		t.Fatalf("got %d records, want 1", len(c.recs))
+	if len(c.Recs) != 1 {
+		t.Fatalf("got %d records, want 1", len(c.Recs))
 	}
-	got := *c.recs[0].(*record.AssetID)
+	got := *c.Recs[0].(*record.AssetID)
 	want := record.AssetID{MAC: testEp.RespMAC, IP: testEp.RespH, Protocol: dissect.NameS7comm,
 		Message: "read SZL 0x001c", Vendor: "Siemens", Product: "CPU 315-2 PN/DP", Serial: "S C-X1",
 		Name: "PLC-A", Role: "PLC"}

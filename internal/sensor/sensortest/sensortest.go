@@ -17,6 +17,7 @@ import (
 
 	"github.com/otsight/otsight/internal/capture"
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/table"
 	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
@@ -221,4 +222,39 @@ func compare(got, want Golden) string {
 		}
 	}
 	return strings.Join(d, "; ")
+}
+
+// recorder keeps a copy of each payload and passes it on to the real parser,
+// which may change what the pipeline delivers next (a parser that gives up
+// stops the delivery).
+type recorder struct {
+	dissecttest.Recorder
+	p dissect.Parser
+}
+
+func (r recorder) Parse(ctx *dissect.Context, b []byte) {
+	r.Recorder.Parse(ctx, b)
+	r.p.Parse(ctx, b)
+}
+
+// Payloads returns the payloads the pipeline hands spec's parsers in the
+// shared capture rel (relative to the captures directory), in order: the
+// exact bytes for tests, fuzz seeds and benchmarks. It fails when there are
+// none.
+func Payloads(tb testing.TB, spec *dissect.Spec, rel string) []dissecttest.Chunk {
+	tb.Helper()
+	var out []dissecttest.Chunk
+	s := *spec
+	s.New = func() dissect.Parser { return recorder{dissecttest.Recorder{Chunks: &out}, spec.New()} }
+	reg, err := dissect.NewRegistry(&s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := Run(reg, pcaptest.Path(tb, rel)); err != nil {
+		tb.Fatal(err)
+	}
+	if len(out) == 0 {
+		tb.Fatalf("%s: no payloads for %s", rel, spec.Name)
+	}
+	return out
 }

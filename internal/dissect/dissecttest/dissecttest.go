@@ -1,0 +1,74 @@
+// Package dissecttest holds what dissector tests share: an Emitter that keeps
+// what a parser reports, one that only counts, and a way to feed a parser
+// chunks of data in both directions.
+package dissecttest
+
+import (
+	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/record"
+)
+
+// Collector is an Emitter that keeps copies of the messages and records it is
+// given.
+type Collector struct {
+	Msgs []dissect.Message
+	Recs []record.Record
+}
+
+// Message implements dissect.Emitter.
+func (c *Collector) Message(_ *dissect.Context, m *dissect.Message) { c.Msgs = append(c.Msgs, *m) }
+
+// Record implements dissect.Emitter.
+func (c *Collector) Record(_ *dissect.Context, r record.Record) { c.Recs = append(c.Recs, r) }
+
+// Counter is an Emitter that counts messages and drops everything else, for
+// benchmarks and fuzzing.
+type Counter struct{ N int }
+
+// Message implements dissect.Emitter.
+func (c *Counter) Message(*dissect.Context, *dissect.Message) { c.N++ }
+
+// Record implements dissect.Emitter.
+func (c *Counter) Record(*dissect.Context, record.Record) {}
+
+// Nop is an Emitter that drops everything; usable as a value.
+type Nop struct{}
+
+// Message implements dissect.Emitter.
+func (Nop) Message(*dissect.Context, *dissect.Message) {}
+
+// Record implements dissect.Emitter.
+func (Nop) Record(*dissect.Context, record.Record) {}
+
+// Chunk is data travelling in one direction: a TCP segment's payload, a
+// datagram or a frame.
+type Chunk struct {
+	Dir  dissect.Dir
+	Data []byte
+}
+
+// Req is a chunk from the originator.
+func Req(b ...byte) Chunk { return Chunk{dissect.FromOrig, b} }
+
+// Resp is a chunk from the responder.
+func Resp(b ...byte) Chunk { return Chunk{dissect.FromResp, b} }
+
+// Feed gives the chunks, in order, to one new parser of spec with endpoints
+// ep, and returns what it reported.
+func Feed(spec *dissect.Spec, ep *dissect.Endpoints, chunks ...Chunk) *Collector {
+	c := &Collector{}
+	p := spec.New()
+	for _, ch := range chunks {
+		ctx := &dissect.Context{TS: 1, Dir: ch.Dir, Ep: ep, Out: c}
+		p.Parse(ctx, ch.Data)
+	}
+	return c
+}
+
+// Recorder is a Parser that only keeps a copy of every payload it is given.
+type Recorder struct{ Chunks *[]Chunk }
+
+// Parse implements dissect.Parser.
+func (r Recorder) Parse(ctx *dissect.Context, b []byte) {
+	*r.Chunks = append(*r.Chunks, Chunk{Dir: ctx.Dir, Data: append([]byte(nil), b...)})
+}
