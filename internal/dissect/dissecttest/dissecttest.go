@@ -4,7 +4,14 @@
 package dissecttest
 
 import (
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/otsight/otsight/internal/capture"
+	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
 )
 
@@ -71,4 +78,43 @@ type Recorder struct{ Chunks *[]Chunk }
 // Parse implements dissect.Parser.
 func (r Recorder) Parse(ctx *dissect.Context, b []byte) {
 	*r.Chunks = append(*r.Chunks, Chunk{Dir: ctx.Dir, Data: append([]byte(nil), b...)})
+}
+
+// PortPayloads returns up to max non-empty TCP and UDP payloads sent to or
+// from one of ports in the shared capture rel, copied, decoded without the
+// rest of the pipeline (for tests inside a dissector package, which cannot
+// import the pipeline). A payload sent to a port is FromOrig.
+func PortPayloads(tb testing.TB, rel string, max int, ports ...uint16) []Chunk {
+	tb.Helper()
+	src, err := capture.OpenFile(pcaptest.Path(tb, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer src.Close()
+	dec := decode.NewDecoder(decode.DefaultConfig())
+	var out []Chunk
+	for len(out) < max {
+		data, info, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p, st := dec.Decode(data, info.Link, info.TS, info.WireLen)
+		if st != decode.OK || len(p.Payload) == 0 || (p.Proto != decode.ProtoTCP && p.Proto != decode.ProtoUDP) {
+			continue
+		}
+		for _, port := range ports {
+			if p.DstPort == port {
+				out = append(out, Chunk{dissect.FromOrig, append([]byte(nil), p.Payload...)})
+				break
+			}
+			if p.SrcPort == port {
+				out = append(out, Chunk{dissect.FromResp, append([]byte(nil), p.Payload...)})
+				break
+			}
+		}
+	}
+	return out
 }
