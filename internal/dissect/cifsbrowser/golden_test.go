@@ -1,16 +1,13 @@
 package cifsbrowser_test
 
 import (
-	"io"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/table"
 
-	"github.com/otsight/otsight/internal/capture"
-	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/cifsbrowser"
-	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -60,58 +57,28 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// payloads returns the UDP payloads to or from port in a shared capture.
-func payloads(tb testing.TB, rel string, port uint16) [][]byte {
-	tb.Helper()
-	src, err := capture.OpenFile(pcaptest.Path(tb, rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer src.Close()
-	dec := decode.NewDecoder(decode.DefaultConfig())
-	var out [][]byte
-	for {
-		data, info, err := src.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		p, st := dec.Decode(data, info.Link, info.TS, info.WireLen)
-		if st == decode.OK && p.Proto == decode.ProtoUDP && (p.SrcPort == port || p.DstPort == port) {
-			out = append(out, append([]byte(nil), p.Payload...))
-		}
-	}
-}
-
-type discard struct{ msgs, recs int }
-
-func (d *discard) Message(*dissect.Context, *dissect.Message) { d.msgs++ }
-func (d *discard) Record(*dissect.Context, record.Record)     { d.recs++ }
-
 func FuzzParse(f *testing.F) {
-	for _, p := range payloads(f, "it/nttcom_cifs_browser_test.pcap", 138) {
+	for _, p := range dissecttest.PortData(f, "it/nttcom_cifs_browser_test.pcap", 138) {
 		f.Add(p)
 	}
 	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigP: 138, RespP: 138}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := cifsbrowser.Spec.New()
 		for _, dir := range []dissect.Dir{dissect.FromOrig, dissect.FromResp} {
-			p.Parse(&dissect.Context{Dir: dir, Ep: ep, Out: &discard{}}, data)
+			p.Parse(&dissect.Context{Dir: dir, Ep: ep, Out: &dissecttest.Counter{}}, data)
 		}
 		cifsbrowser.Detect(dissect.FromOrig, data)
 	})
 }
 
 func BenchmarkParse(b *testing.B) {
-	msgs := payloads(b, "it/nttcom_cifs_browser_test.pcap", 138)
-	out := &discard{}
+	msgs := dissecttest.PortData(b, "it/nttcom_cifs_browser_test.pcap", 138)
+	out := &dissecttest.Counter{}
 	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigP: 138, RespP: 138}
 	p := cifsbrowser.Spec.New()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		p.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: ep, Out: out}, msgs[i%len(msgs)])
 	}
-	b.ReportMetric(float64(out.msgs)/float64(b.N), "msgs/op")
+	b.ReportMetric(float64(out.N)/float64(b.N), "msgs/op")
 }

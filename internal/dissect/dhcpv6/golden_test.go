@@ -1,16 +1,13 @@
 package dhcpv6_test
 
 import (
-	"io"
 	"testing"
 
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/table"
 
-	"github.com/otsight/otsight/internal/capture"
-	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/dhcpv6"
-	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor/sensortest"
 )
@@ -47,45 +44,9 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// payloads returns the UDP payloads to or from any of ports in a shared capture.
-func payloads(tb testing.TB, rel string, ports ...uint16) [][]byte {
-	tb.Helper()
-	src, err := capture.OpenFile(pcaptest.Path(tb, rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer src.Close()
-	dec := decode.NewDecoder(decode.DefaultConfig())
-	var out [][]byte
-	for {
-		data, info, err := src.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		p, st := dec.Decode(data, info.Link, info.TS, info.WireLen)
-		if st != decode.OK || p.Proto != decode.ProtoUDP {
-			continue
-		}
-		for _, port := range ports {
-			if p.SrcPort == port || p.DstPort == port {
-				out = append(out, append([]byte(nil), p.Payload...))
-				break
-			}
-		}
-	}
-}
-
-type discard struct{ msgs, recs int }
-
-func (d *discard) Message(*dissect.Context, *dissect.Message) { d.msgs++ }
-func (d *discard) Record(*dissect.Context, record.Record)     { d.recs++ }
-
 func FuzzParse(f *testing.F) {
 	for _, rel := range []string{"it/nttcom_dhcpv6_test.pcap", "other-ot/beckhoff_ads_addroute1.pcapng"} {
-		for _, p := range payloads(f, rel, 546, 547) {
+		for _, p := range dissecttest.PortData(f, rel, 546, 547) {
 			f.Add(p)
 		}
 	}
@@ -93,20 +54,20 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := dhcpv6.Spec.New()
 		for _, dir := range []dissect.Dir{dissect.FromOrig, dissect.FromResp} {
-			p.Parse(&dissect.Context{Dir: dir, Ep: ep, Out: &discard{}}, data)
+			p.Parse(&dissect.Context{Dir: dir, Ep: ep, Out: &dissecttest.Counter{}}, data)
 		}
 		dhcpv6.Detect(dissect.FromOrig, data)
 	})
 }
 
 func BenchmarkParse(b *testing.B) {
-	msgs := payloads(b, "it/nttcom_dhcpv6_test.pcap", 546, 547)
-	out := &discard{}
+	msgs := dissecttest.PortData(b, "it/nttcom_dhcpv6_test.pcap", 546, 547)
+	out := &dissecttest.Counter{}
 	ep := &dissect.Endpoints{Transport: dissect.UDP, OrigP: 546, RespP: 547}
 	p := dhcpv6.Spec.New()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		p.Parse(&dissect.Context{Dir: dissect.FromOrig, Ep: ep, Out: out}, msgs[i%len(msgs)])
 	}
-	b.ReportMetric(float64(out.msgs)/float64(b.N), "msgs/op")
+	b.ReportMetric(float64(out.N)/float64(b.N), "msgs/op")
 }

@@ -118,3 +118,15 @@ func PortPayloads(tb testing.TB, rel string, max int, ports ...uint16) []Chunk {
 	}
 	return out
 }
+
+// PortData is PortPayloads without directions or a limit: the payload bytes
+// only, for fuzz seeds and benchmarks of datagram protocols.
+func PortData(tb testing.TB, rel string, ports ...uint16) [][]byte {
+	tb.Helper()
+	chunks := PortPayloads(tb, rel, int(^uint(0)>>1), ports...)
+	out := make([][]byte, len(chunks))
+	for i, c := range chunks {
+		out[i] = c.Data
+	}
+	return out
+}
