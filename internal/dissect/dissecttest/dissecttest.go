@@ -130,3 +130,32 @@ func PortData(tb testing.TB, rel string, ports ...uint16) [][]byte {
 	}
 	return out
 }
+
+// Replay benchmarks one warm parser of spec on chunks (a capture's payloads,
+// in order), as on a long-lived connection, and reports ns/msg and
+// allocs/msg.
+func Replay(b *testing.B, spec *dissect.Spec, ep *dissect.Endpoints, chunks []Chunk) {
+	b.Helper()
+	c := &Counter{}
+	ctx := &dissect.Context{Ep: ep, Out: c}
+	p := spec.New()
+	pass := func() {
+		for _, ch := range chunks {
+			ctx.Dir = ch.Dir
+			p.Parse(ctx, ch.Data)
+		}
+	}
+	pass()
+	perPass := c.N
+	if perPass == 0 {
+		b.Fatalf("%s: no messages in %d chunks", spec.Name, len(chunks))
+	}
+	allocs := testing.AllocsPerRun(3, pass)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		pass()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perPass), "ns/msg")
+	b.ReportMetric(allocs/float64(perPass), "allocs/msg")
+}

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/dnp3"
-	"github.com/otsight/otsight/internal/record"
 )
 
 // crc is a bit-by-bit DNP3 CRC (IEEE 1815, 9.2.5: generator 0x3D65, bits
@@ -288,28 +288,5 @@ func FuzzParse(f *testing.F) {
 // reports the cost per message.
 func BenchmarkParse(b *testing.B) {
 	chunks := capturePayloads(b, "dnp3/dnp3_example.pcap")
-	c := &counter{}
-	ctx := &dissect.Context{Ep: tcpEp(), Out: c}
-	p := dnp3.Spec.New()
-	pass := func() {
-		for _, ch := range chunks {
-			ctx.Dir = ch.Dir
-			p.Parse(ctx, ch.Data)
-		}
-	}
-	pass()
-	perPass := c.n
-	allocs := testing.AllocsPerRun(3, pass)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		pass()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(uint64(b.N)*perPass), "ns/msg")
-	b.ReportMetric(allocs/float64(perPass), "allocs/msg")
+	dissecttest.Replay(b, dnp3.Spec, tcpEp(), chunks)
 }
-
-type counter struct{ n uint64 }
-
-func (c *counter) Message(*dissect.Context, *dissect.Message) { c.n++ }
-func (c *counter) Record(*dissect.Context, record.Record)     {}

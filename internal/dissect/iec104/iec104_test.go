@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/iec104"
-	"github.com/otsight/otsight/internal/record"
 )
 
 // apdu frames the control field and ASDU bytes with the start octet and length.
@@ -211,28 +211,5 @@ func FuzzParse(f *testing.F) {
 // warm parser and reports the cost per APDU.
 func BenchmarkParse(b *testing.B) {
 	chunks := capturePayloads(b, "iec104/JavaRMI_and_IEC_Misc.pcap")
-	c := &counter{}
-	ctx := &dissect.Context{Ep: tcpEp(), Out: c}
-	p := iec104.Spec.New()
-	pass := func() {
-		for _, ch := range chunks {
-			ctx.Dir = ch.Dir
-			p.Parse(ctx, ch.Data)
-		}
-	}
-	pass()
-	perPass := c.n
-	allocs := testing.AllocsPerRun(3, pass)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		pass()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(uint64(b.N)*perPass), "ns/msg")
-	b.ReportMetric(allocs/float64(perPass), "allocs/msg")
+	dissecttest.Replay(b, iec104.Spec, tcpEp(), chunks)
 }
-
-type counter struct{ n uint64 }
-
-func (c *counter) Message(*dissect.Context, *dissect.Message) { c.n++ }
-func (c *counter) Record(*dissect.Context, record.Record)     {}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/dissect/dissecttest"
 	"github.com/otsight/otsight/internal/dissect/modbus"
 	"github.com/otsight/otsight/internal/pcaptest"
 	"github.com/otsight/otsight/internal/record"
@@ -94,28 +95,5 @@ func FuzzParse(f *testing.F) {
 // message.
 func BenchmarkParse(b *testing.B) {
 	chunks := capturePayloads(b, "modbus/mb2.pcap")
-	c := &counter{}
-	ctx := &dissect.Context{Ep: tcpEp(), Out: c}
-	p := modbus.Spec.New()
-	pass := func() {
-		for _, ch := range chunks {
-			ctx.Dir = ch.Dir
-			p.Parse(ctx, ch.Data)
-		}
-	}
-	pass()
-	perPass := c.n
-	allocs := testing.AllocsPerRun(3, pass)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		pass()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(uint64(b.N)*perPass), "ns/msg")
-	b.ReportMetric(allocs/float64(perPass), "allocs/msg")
+	dissecttest.Replay(b, modbus.Spec, tcpEp(), chunks)
 }
-
-type counter struct{ n uint64 }
-
-func (c *counter) Message(*dissect.Context, *dissect.Message) { c.n++ }
-func (c *counter) Record(*dissect.Context, record.Record)     {}
