@@ -11,18 +11,28 @@
 #      replays the shared Ethernet captures round after round (timestamps
 #      shifted forward, addresses varied per round) until BENCH_SIZE bytes
 #      (default 1 GiB). It is cached in bench-out/ and rebuilt only when
-#      benchcap's sources change.
+#      benchcap's sources change (delete bench-out/bench-*.pcapng after the
+#      shared captures change).
 #   2. read the capture once, so every tool reads it from the page cache;
 #   3. run each tool BENCH_REPEAT times (default 3; tshark BENCH_TSHARK_REPEAT
 #      times, default 1, as one tshark run takes minutes) pinned to one CPU
 #      (taskset -c BENCH_CPU, default 1) under /usr/bin/time, keeping the run
 #      with the median CPU time:
 #        otsight         otsight analyze --summary --quiet FILE
+#        otsight-core    the same pipeline without dissectors: decoding and
+#                        connection tracking (BenchmarkFile/none of
+#                        internal/sensor, compiled, run once on FILE)
 #        tshark          tshark -n -r FILE -q -z conv,tcp
+#        tshark-no-pnio  the same with --disable-protocol pn_io: tshark's
+#                        PROFINET IO dissector rescans a list that grows with
+#                        every replayed round, which makes tshark quadratic on
+#                        this capture; the TCP conversation table it prints is
+#                        checked to be identical
 #        suricata-flow   suricata, no rules, every app-layer parser off
 #        suricata-app    suricata, no rules, every app-layer parser on
 #      (Suricata's configuration: scripts/suricata-bench.yaml);
-#   4. run BenchmarkPipeline (internal/sensor) for allocations per packet;
+#   4. run BenchmarkPipeline and BenchmarkPipelineNoDissectors
+#      (internal/sensor, in memory) for allocations per packet;
 #   5. print the table and write it to bench-out/results.md; every tool's
 #      output and the raw measurements stay in bench-out/run/.
 #
@@ -70,8 +80,9 @@ go build -trimpath -o "$out/otsight" ./cmd/otsight
 
 echo "== benchmark capture $capfile"
 if [ ! -s "$capfile" ] || [ ! -s "$capfile.json" ] ||
-	[ -n "$(find scripts/benchcap -newer "$capfile" -name '*.go')" ]; then
-	go run ./scripts/benchcap -pcaps "$pcaps" -size "$size" -o "$capfile" >"$capfile.json" 2>"$run/benchcap.log"
+	[ -n "$(find scripts/benchcap -newer "$capfile" -name '*.go' ! -name '*_test.go')" ]; then
+	go run ./scripts/benchcap -pcaps "$pcaps" -size "$size" -o "$capfile" >"$capfile.json" 2>"$run/benchcap.log" ||
+		die "benchcap failed; see $run/benchcap.log"
 fi
 cat "$capfile.json"
 jnum() { grep -o "\"$1\":[0-9]*" "$2" | head -1 | cut -d: -f2; }
@@ -109,9 +120,19 @@ otsight_bytes=$(jnum bytes "$run/otsight.out")
 [ "$otsight_frames" = "$frames" ] && [ "$otsight_bytes" = "$wire" ] ||
 	die "otsight read $otsight_frames frames / $otsight_bytes bytes, the capture holds $frames / $wire"
 
+echo "== otsight-core (decode + connection tracking: BenchmarkFile/none)"
+go test -c -o "$out/sensor.test" ./internal/sensor
+export OTSIGHT_BENCH_FILE=$capfile
+measure otsight-core "$repeat" "$out/sensor.test" -test.run '^$' -test.bench '^BenchmarkFile$/^none$' -test.benchtime 1x
+core_frames=$(awk '$1 ~ /^BenchmarkFile\/none/ {for (i = 2; i <= NF; i++) if ($i == "frames/op") print $(i - 1)}' "$run/otsight-core.out")
+[ "$core_frames" = "$frames" ] || die "BenchmarkFile/none read ${core_frames:-no} frames, the capture holds $frames"
+
 echo "== tshark"
 measure tshark "$tshark_repeat" tshark -n -r "$capfile" -q -z conv,tcp
 grep -q '^TCP Conversations' "$run/tshark.out" || die "tshark printed no TCP conversation table"
+echo "== tshark-no-pnio"
+measure tshark-no-pnio "$tshark_repeat" tshark -n -r "$capfile" -q -z conv,tcp --disable-protocol pn_io
+cmp -s "$run/tshark.out" "$run/tshark-no-pnio.out" || die "tshark printed another TCP conversation table with pn_io off"
 
 # The app-layer protocols scripts/suricata-bench.yaml enables, each turned
 # off for the flow-only run.
@@ -133,25 +154,29 @@ suricata_packets() { # the packet count of Suricata's closing pcap-file line
 }
 
 echo "== BenchmarkPipeline (allocations)"
-go test -run '^$' -bench '^BenchmarkPipeline$' -benchmem -benchtime 20000000x ./internal/sensor/ | tee "$run/gobench.txt"
-gobench=$(grep '^BenchmarkPipeline' "$run/gobench.txt")
-metric() { echo "$gobench" | awk -v u="$1" '{for (i = 2; i <= NF; i++) if ($i == u) print $(i - 1)}'; }
+go test -run '^$' -bench '^BenchmarkPipeline' -benchmem -benchtime 20000000x ./internal/sensor/ | tee "$run/gobench.txt"
+# metric BENCHMARK UNIT: one figure of the Go benchmark's output line.
+metric() {
+	awk -v b="$1" -v u="$2" '$1 ~ "^" b "(-[0-9]+)?$" {for (i = 2; i <= NF; i++) if ($i == u) print $(i - 1)}' "$run/gobench.txt"
+}
+gobench_line() {
+	echo "$(metric "$1" ns/packet) ns/packet, $(metric "$1" packets/cpu-s) packets/CPU-s, $(metric "$1" allocs/packet) allocs/packet, $(metric "$1" B/packet) B/packet"
+}
 
-# row TOOL PACKETS: one table row from $run/TOOL.time.
+# row TOOL PACKETS: one table row from $run/TOOL.time. The ratios divide
+# otsight's and otsight-core's packets per CPU-second by the tool's, and the
+# tool's peak RSS by otsight's.
 row() {
-	awk -v tool="$1" -v pkts="$2" -v wire="$wire" -v ref="${ref_pps:-0}" -v refrss="${ref_rss:-0}" '{
+	awk -v tool="$1" -v pkts="$2" -v wire="$wire" -v full="$full_pps" -v core="$core_pps" -v refrss="$full_rss" '{
 		cpu = $1 + $2
 		pps = pkts / cpu
-		mbps = wire * 8 / cpu / 1e6
-		rss = $4 / 1024
-		ratio = ref > 0 ? sprintf("%.2f", ref / pps) : "1.00"
-		rssratio = refrss > 0 ? sprintf("%.2f", rss / refrss) : "1.00"
-		printf "| %-13s | %10d | %7.2f | %6.2f | %10.0f | %8.0f | %8.0f | %15s | %11s |\n",
-			tool, pkts, cpu, $3, pps, mbps, rss, ratio, rssratio
+		printf "| %-14s | %9d | %7.2f | %7.2f | %9.0f | %7.0f | %7.0f | %8.2f | %8.2f | %7.2f |\n",
+			tool, pkts, cpu, $3, pps, wire * 8 / cpu / 1e6, $4 / 1024, full / pps, core / pps, $4 / 1024 / refrss
 	}' "$run/$1.time"
 }
-ref_pps=$(awk -v p="$frames" '{print p / ($1 + $2)}' "$run/otsight.time")
-ref_rss=$(awk '{print $4 / 1024}' "$run/otsight.time")
+full_pps=$(awk -v p="$frames" '{print p / ($1 + $2)}' "$run/otsight.time")
+core_pps=$(awk -v p="$frames" '{print p / ($1 + $2)}' "$run/otsight-core.time")
+full_rss=$(awk '{print $4 / 1024}' "$run/otsight.time")
 
 {
 	echo "Benchmark capture: $capfile, $frames frames, $wire wire bytes ($(awk -v w="$wire" -v f="$frames" 'BEGIN {printf "%.1f", w / f}') bytes a frame)."
@@ -159,13 +184,20 @@ ref_rss=$(awk '{print $4 / 1024}' "$run/otsight.time")
 	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall time more than CPU time)."
 	echo "Versions: $(go version | cut -d' ' -f3), otsight $(git describe --tags --always --dirty 2>/dev/null || echo unknown), $(tshark -v 2>/dev/null | head -1 | sed 's/ (Git.*//'), $(suricata -V 2>/dev/null | sed 's/This is //')."
 	echo
-	echo "| tool          |    packets |   CPU s | wall s | pkts/CPU-s | Mbit/s/core | RSS MiB | otsight speed-up | RSS vs otsight |"
-	echo "|---------------|-----------:|--------:|-------:|-----------:|---------:|---------:|----------------:|------------:|"
-	ref_pps=0 ref_rss=0 row otsight "$otsight_frames"
+	echo "| tool           |   packets |   CPU s |  wall s | pkts/CPU-s | Mbit/s/core | RSS MiB | otsight ÷ tool | otsight-core ÷ tool | RSS ÷ otsight |"
+	echo "|----------------|----------:|--------:|--------:|----------:|--------:|--------:|---------:|---------:|--------:|"
+	row otsight "$otsight_frames"
+	row otsight-core "$core_frames"
 	row tshark "$frames"
+	row tshark-no-pnio "$frames"
 	row suricata-flow "$(suricata_packets suricata-flow)"
 	row suricata-app "$(suricata_packets suricata-app)"
 	echo
-	echo "otsight speed-up: otsight's packets per CPU-second divided by the tool's. RSS: peak resident set size."
-	echo "BenchmarkPipeline (in memory, no file reading): $(metric ns/packet) ns/packet, $(metric packets/cpu-s) packets/CPU-s, $(metric allocs/packet) allocs/packet, $(metric B/packet) B/packet."
+	echo "otsight: \`otsight analyze --summary --quiet\`, every dissector. otsight-core: the same pipeline with no dissector"
+	echo "(BenchmarkFile/none). A speed ratio above 1: otsight does more packets per CPU-second than the tool;"
+	echo "RSS ÷ otsight above 1: the tool needs more memory than otsight."
+	echo
+	echo "In memory (no file reading, shared captures replayed, not pinned):"
+	echo "- BenchmarkPipeline (every dissector): $(gobench_line BenchmarkPipeline)."
+	echo "- BenchmarkPipelineNoDissectors (decode + connection tracking + aggregations): $(gobench_line BenchmarkPipelineNoDissectors)."
 } | tee "$out/results.md"

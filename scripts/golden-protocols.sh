@@ -39,6 +39,15 @@ if [ ${#names[@]} -eq 0 ]; then
 	done
 fi
 
+# Several protocols: one process per protocol, as many at once as there are
+# cores (tshark is single-threaded and each snippet reads every capture).
+if [ ${#names[@]} -gt 1 ]; then
+	mode=()
+	$check && mode=(--check)
+	printf '%s\n' "${names[@]}" | xargs -P "$(nproc)" -I{} "$0" "${mode[@]}" "$dir" {}
+	exit
+fi
+
 status=0
 for name in "${names[@]}"; do
 	snippet=$repo/scripts/protocols/$name.sh

@@ -119,6 +119,17 @@ var encoderPool = sync.Pool{New: func() any {
 	return e
 }}
 
+// decoderPool reuses zstd decoders: each owns window buffers of several MiB,
+// too much to allocate per batch on a server ingesting many sensors.
+var decoderPool = sync.Pool{New: func() any {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxDecodedBatch),
+		zstd.WithDecoderMaxWindow(64<<20))
+	if err != nil {
+		panic(err) // only on invalid options
+	}
+	return d
+}}
+
 type section struct {
 	Kind Kind `json:"kind"`
 	N    int  `json:"n"`
@@ -198,11 +209,11 @@ func Decode(r io.Reader) (*Batch, error) {
 	if head[4] != formatVersion {
 		return nil, fmt.Errorf("batch format version %d not supported (want %d)", head[4], formatVersion)
 	}
-	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxDecodedBatch), zstd.WithDecoderMaxWindow(64<<20))
-	if err != nil {
+	zr := decoderPool.Get().(*zstd.Decoder)
+	defer decoderPool.Put(zr)
+	if err := zr.Reset(r); err != nil {
 		return nil, fmt.Errorf("open batch decompressor: %w", err)
 	}
-	defer zr.Close()
 	sc := bufio.NewScanner(io.LimitReader(zr, MaxDecodedBatch))
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
 	line := 0

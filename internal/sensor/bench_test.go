@@ -1,3 +1,5 @@
+//go:build unix
+
 package sensor_test
 
 import (
@@ -150,7 +152,9 @@ func (s *benchSink) EndMinute(_, _ record.Micros, _ *record.SensorStats) { s.min
 
 // benchCPUTime is the CPU time the process has used so far (user and
 // system): the benchmark's goroutine is the only busy one, and unlike wall
-// time it is not inflated by other load on a shared machine.
+// time it is not inflated by other load on a shared machine. getrusage(2)
+// is why this file builds on unix only; scripts/bench.sh, which runs these
+// benchmarks, is for Linux anyway.
 func benchCPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

@@ -87,6 +87,10 @@ func (d *dissection) Payload(c *flow.Conn, dir flow.Dir, ts int64, data []byte) 
 	}
 	app, _ := c.App.(*connApp)
 	if app == nil {
+		if !d.reg.Candidates(t, c.OrigP, c.RespP) {
+			c.WantPayload = false // no dissector could ever claim it: no state
+			return
+		}
 		app = &connApp{ep: dissect.Endpoints{
 			Transport: t, OrigMAC: c.OrigMAC, RespMAC: c.RespMAC, OrigH: c.OrigH, RespH: c.RespH,
 			OrigP: c.OrigP, RespP: c.RespP, VLAN: c.VLAN, Iface: d.label(c.Iface),

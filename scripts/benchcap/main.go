@@ -22,7 +22,7 @@
 //     Suricata with -k none.
 //
 // The output is pcapng with nanosecond timestamps. By default it holds the
-// Ethernet captures only (140 of the 151 shared files, 97.6% of the frames):
+// Ethernet captures only (140 files, 76,630 of the 78,533 shared frames):
 // libpcap, through which Suricata reads files, accepts a pcapng file only if
 // all its interfaces have one link type. -all-links keeps every capture,
 // with one interface description block per link type; otsight and tshark
@@ -62,7 +62,7 @@ import (
 var startTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "benchcap: %v\n", err)
 		os.Exit(1)
 	}
@@ -70,22 +70,24 @@ func main() {
 
 // options are benchcap's flags.
 type options struct {
-	pcaps   string
-	out     string
-	size    int64
-	maxGap  time.Duration
-	fileGap time.Duration
-	allLink bool
+	pcaps    string
+	out      string
+	size     int64
+	maxGap   time.Duration
+	fileGap  time.Duration
+	allLinks bool
 }
 
-func run(args []string, stdout io.Writer) error {
+// run is benchcap: the description goes to stdout, warnings about the
+// inputs (skipped files and frames, damaged captures) to stderr.
+func run(args []string, stdout, stderr io.Writer) error {
 	var o options
 	fl := flag.NewFlagSet("benchcap", flag.ContinueOnError)
 	fl.StringVar(&o.pcaps, "pcaps", "../shared/pcaps", "`DIR` holding the shared captures (searched recursively)")
 	fl.StringVar(&o.out, "o", "", "write the benchmark capture to `FILE` (required)")
-	fl.Int64Var(&o.size, "size", 1<<30, "stop at the first frame that brings the output to `BYTES` or more")
+	fl.Int64Var(&o.size, "size", 1<<30, "stop at the first frame that brings the output to `BYTES` or more (one frame at least)")
 	fl.DurationVar(&o.maxGap, "max-gap", 10*time.Minute, "shorten longer gaps between consecutive frames of a file to this")
-	fl.BoolVar(&o.allLink, "all-links", false, "keep captures of every link type, not only Ethernet (Suricata cannot read the result)")
+	fl.BoolVar(&o.allLinks, "all-links", false, "keep captures of every link type, not only Ethernet (Suricata cannot read the result)")
 	fl.DurationVar(&o.fileGap, "file-gap", time.Second, "time between the last frame of a file and the first of the next")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -94,7 +96,7 @@ func run(args []string, stdout io.Writer) error {
 		fl.Usage()
 		return errors.New("bad usage")
 	}
-	in, err := load(o.pcaps, o.allLink)
+	in, err := load(o.pcaps, o.allLinks, stderr)
 	if err != nil {
 		return err
 	}
@@ -110,8 +112,8 @@ func run(args []string, stdout io.Writer) error {
 	return json.NewEncoder(stdout).Encode(desc)
 }
 
-// frame is one input frame: its bytes in inputs.arena and the time since
-// the previous frame of the round once spaced.
+// frame is one input frame: where its bytes are in inputs.arena, and how
+// long after the previous frame of the round it comes once spaced.
 type frame struct {
 	off, capLen int
 	wireLen     int
@@ -126,13 +128,12 @@ type inputs struct {
 	files  int
 	arena  []byte
 	frames []frame
-	wire   int64 // wire bytes of one round
 }
 
 // load reads every capture under dir, in path order. Files that are not
 // captures are skipped; a damaged capture contributes the frames before the
 // damage, as it does to `otsight analyze`.
-func load(dir string, allLinks bool) (*inputs, error) {
+func load(dir string, allLinks bool, warn io.Writer) (*inputs, error) {
 	var paths []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -149,17 +150,18 @@ func load(dir string, allLinks bool) (*inputs, error) {
 	slices.Sort(paths)
 	in := &inputs{}
 	for _, p := range paths {
-		if err := in.add(p, allLinks); err != nil {
+		if err := in.add(p, allLinks, warn); err != nil {
 			return nil, err
 		}
 	}
 	return in, nil
 }
 
-func (in *inputs) add(path string, allLinks bool) error {
+// add appends the frames of the capture at path.
+func (in *inputs) add(path string, allLinks bool, warn io.Writer) error {
 	src, err := capture.OpenFile(path)
 	if errors.Is(err, capture.ErrNotCapture) {
-		fmt.Fprintf(os.Stderr, "benchcap: skipping %v\n", err)
+		fmt.Fprintf(warn, "benchcap: skipping %v\n", err)
 		return nil
 	}
 	if err != nil {
@@ -169,7 +171,7 @@ func (in *inputs) add(path string, allLinks bool) error {
 	first, skipped := true, 0
 	defer func() {
 		if skipped > 0 {
-			fmt.Fprintf(os.Stderr, "benchcap: %s: skipped %d frames that are not Ethernet\n", path, skipped)
+			fmt.Fprintf(warn, "benchcap: %s: skipped %d frames that are not Ethernet\n", path, skipped)
 		}
 	}()
 	for {
@@ -178,7 +180,7 @@ func (in *inputs) add(path string, allLinks bool) error {
 			return nil
 		}
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "benchcap: %v (keeping the frames before it)\n", err)
+			fmt.Fprintf(warn, "benchcap: %v (keeping the frames before it)\n", err)
 			return nil
 		}
 		if !allLinks && ci.Link != decode.LinkEthernet {
@@ -193,7 +195,6 @@ func (in *inputs) add(path string, allLinks bool) error {
 			link: ci.Link, ts: ci.TS, first: first,
 		})
 		in.arena = append(in.arena, data...)
-		in.wire += int64(ci.WireLen)
 		first = false
 	}
 }
@@ -264,7 +265,7 @@ func write(path string, in *inputs, size int64) (*description, error) {
 	clock := startTime
 	round := 0
 	i := 0
-	for w.n < size && w.err == nil {
+	for (d.Frames == 0 || w.n < size) && w.err == nil {
 		fr := &in.frames[i]
 		if d.Frames > 0 { // the output starts at startTime exactly
 			clock += fr.delta
