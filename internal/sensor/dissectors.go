@@ -48,7 +48,6 @@ type otKey struct {
 	protocol, code  string
 	function        string
 	dir             dissect.MsgDir
-	detail          string
 }
 
 func newDissection(reg *dissect.Registry, labels []string, maxRows int, emit func(record.Record), sum *Summary, log *slog.Logger) *dissection {
@@ -197,7 +196,10 @@ func (d *dissection) guard(s *dissect.Spec, f func()) (ok bool) {
 	return true
 }
 
-// Message implements dissect.Emitter.
+// Message implements dissect.Emitter. One ot row per minute and (requester,
+// responder, responder port, protocol, function, direction); the detail is an
+// attribute, the first one seen in the minute, so a poller walking through
+// address ranges does not multiply the rows.
 func (d *dissection) Message(ctx *dissect.Context, m *dissect.Message) {
 	d.summary.message(m)
 	if !dissect.IsOT(m.Protocol) {
@@ -207,7 +209,7 @@ func (d *dissection) Message(ctx *dissect.Context, m *dissect.Message) {
 	k := otKey{
 		reqMAC: ep.OrigMAC, respMAC: ep.RespMAC, reqH: ep.OrigH, respH: ep.RespH, respP: ep.RespP,
 		transport: ep.Transport, vlan: ep.VLAN, protocol: m.Protocol, code: m.Code,
-		function: m.Function, dir: m.Dir, detail: truncate(m.Detail, 96),
+		function: m.Function, dir: m.Dir,
 	}
 	if m.Swap {
 		k.reqMAC, k.respMAC, k.reqH, k.respH, k.respP = ep.RespMAC, ep.OrigMAC, ep.RespH, ep.OrigH, ep.OrigP
@@ -215,7 +217,7 @@ func (d *dissection) Message(ctx *dissect.Context, m *dissect.Message) {
 	r := d.ot.get(k, func(r *record.OT) {
 		*r = record.OT{TSFirst: ctx.TS, ReqMAC: k.reqMAC, RespMAC: k.respMAC, ReqH: k.reqH, RespH: k.respH,
 			RespP: k.respP, Transport: k.transport.String(), VLAN: k.vlan, Protocol: k.protocol,
-			Function: k.function, Code: k.code, Direction: k.dir.String(), Detail: k.detail, Iface: ep.Iface}
+			Function: k.function, Code: k.code, Direction: k.dir.String(), Detail: truncate(m.Detail, 96), Iface: ep.Iface}
 	})
 	if r == nil {
 		return
