@@ -144,6 +144,12 @@ type Closer interface {
 	Close(ctx *Context)
 }
 
+// SNAPID identifies a protocol carried in an LLC/SNAP frame.
+type SNAPID struct {
+	OUI uint32
+	PID uint16
+}
+
 // Spec declares a dissector: its name, how it is recognised and how to make
 // its per-connection parser.
 type Spec struct {
@@ -154,6 +160,9 @@ type Spec struct {
 	UDPPorts []uint16
 	// EtherTypes are the Ethertypes handled (non-IP frames).
 	EtherTypes []uint16
+	// SNAP are the 802.3 LLC/SNAP protocol identifiers handled (e.g. Cisco's
+	// CDP: OUI 0x00000c, PID 0x2000), for frames without an Ethertype.
+	SNAP []SNAPID
 	// Detect recognises the protocol from the first payload of a flow in
 	// either direction. On a registered port it confirms (nil = trust the
 	// port); with AnyPort it is also tried on every other port.

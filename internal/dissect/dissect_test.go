@@ -155,3 +155,17 @@ func FuzzStream(f *testing.F) {
 		}
 	})
 }
+
+func TestRegistrySNAP(t *testing.T) {
+	cdpLike := &Spec{Name: NameCDP, SNAP: []SNAPID{{OUI: 0x00000c, PID: 0x2000}}, New: newNop}
+	r, err := NewRegistry(cdpLike)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ForSNAP(0x00000c, 0x2000) != cdpLike || r.ForSNAP(0x00000c, 0x2004) != nil || r.ForEther(0x2000) != nil {
+		t.Error("ForSNAP")
+	}
+	if _, err := NewRegistry(cdpLike, &Spec{Name: NameLLDP, SNAP: cdpLike.SNAP, New: newNop}); err == nil {
+		t.Error("shared SNAP id accepted")
+	}
+}

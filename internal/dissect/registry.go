@@ -12,6 +12,7 @@ type Registry struct {
 	tcp       map[uint16][]*Spec
 	udp       map[uint16][]*Spec
 	ether     map[uint16]*Spec
+	snap      map[SNAPID]*Spec
 	anyTCP    []*Spec
 	anyUDP    []*Spec
 	ports     map[portKey]bool
@@ -30,6 +31,7 @@ func NewRegistry(specs ...*Spec) (*Registry, error) {
 		tcp:       map[uint16][]*Spec{},
 		udp:       map[uint16][]*Spec{},
 		ether:     map[uint16]*Spec{},
+		snap:      map[SNAPID]*Spec{},
 		ports:     map[portKey]bool{},
 		protocols: map[string]bool{},
 	}
@@ -60,6 +62,12 @@ func NewRegistry(specs ...*Spec) (*Registry, error) {
 			}
 			r.ether[et] = s
 		}
+		for _, id := range s.SNAP {
+			if o, dup := r.snap[id]; dup {
+				return nil, fmt.Errorf("SNAP %06x/%04x claimed by %q and %q", id.OUI, id.PID, o.Name, s.Name)
+			}
+			r.snap[id] = s
+		}
 		if s.AnyPort && s.Detect != nil {
 			if len(s.TCPPorts) > 0 {
 				r.anyTCP = append(r.anyTCP, s)
@@ -81,6 +89,9 @@ func (r *Registry) ServerPort(t Transport, port uint16) bool { return r.ports[po
 
 // ForEther returns the dissector of an Ethertype, or nil.
 func (r *Registry) ForEther(etherType uint16) *Spec { return r.ether[etherType] }
+
+// ForSNAP returns the dissector of an LLC/SNAP protocol, or nil.
+func (r *Registry) ForSNAP(oui uint32, pid uint16) *Spec { return r.snap[SNAPID{oui, pid}] }
 
 // Recognise picks the dissector for a flow from its first payload: a
 // dissector registered on the responder's (then the originator's) port whose

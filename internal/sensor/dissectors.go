@@ -156,10 +156,16 @@ func (d *dissection) close(now int64) {
 	}
 }
 
-// frame dissects a non-IP Ethernet frame whose Ethertype has a dissector.
+// frame dissects a non-IP Ethernet frame whose Ethertype (or, for LLC/SNAP
+// frames of a vendor OUI, whose SNAP protocol id) has a dissector.
 // Ethernet dissectors get one parser for all frames of their Ethertype.
 func (d *dissection) frame(p *decode.Packet) {
-	s := d.reg.ForEther(p.EtherType)
+	var s *dissect.Spec
+	if p.EtherType == 0 && p.LLC && p.SNAPOUI != 0 {
+		s = d.reg.ForSNAP(p.SNAPOUI, p.SNAPPID)
+	} else {
+		s = d.reg.ForEther(p.EtherType)
+	}
 	if s == nil {
 		return
 	}
