@@ -6,6 +6,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/bacnet"
 	"github.com/otsight/otsight/internal/dissect/cclink"
+	"github.com/otsight/otsight/internal/dissect/cdp"
 	"github.com/otsight/otsight/internal/dissect/cifsbrowser"
 	"github.com/otsight/otsight/internal/dissect/dhcp"
 	"github.com/otsight/otsight/internal/dissect/dhcpv6"
@@ -17,6 +18,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect/flnet"
 	"github.com/otsight/otsight/internal/dissect/goose"
 	"github.com/otsight/otsight/internal/dissect/hartip"
+	"github.com/otsight/otsight/internal/dissect/lldp"
 	"github.com/otsight/otsight/internal/dissect/iec104"
 	"github.com/otsight/otsight/internal/dissect/modbus"
 	"github.com/otsight/otsight/internal/dissect/opcua"
@@ -42,6 +44,8 @@ func Specs() []*dissect.Spec {
 		dhcp.Spec,
 		dhcpv6.Spec,
 		ssdp.Spec,
+		lldp.Spec,
+		cdp.Spec,
 		// Mitsubishi / CC-Link family. Field Basic owns UDP 61450 before the
 		// generic SLMP heuristic could look at it.
 		cclink.SpecFieldBasic,

@@ -19,7 +19,7 @@ func TestRegistryBuilds(t *testing.T) {
 	}
 	for _, n := range []string{"modbus", "s7comm", "enip", "bacnet", "dnp3", "iec104", "opcua", "slmp", "melsoft",
 		"cclink_ief_basic", "cclink_ie", "cclink_ie_tsn", "fins", "goose", "sv", "dns", "mdns", "llmnr", "nbns",
-		"dhcp", "dhcpv6", "ssdp", "cifs_browser", "profinet_dcp", "profinet_cm", "ethercat", "hart_ip", "flnet"} {
+		"dhcp", "dhcpv6", "ssdp", "cifs_browser", "profinet_dcp", "profinet_cm", "ethercat", "hart_ip", "flnet", "lldp", "cdp"} {
 		if !served[n] {
 			t.Errorf("no dissector registered for %s", n)
 		}
