@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"testing"
+
+	"github.com/otsight/otsight/internal/record"
 )
 
 type nopParser struct{}
@@ -167,5 +169,29 @@ func TestRegistrySNAP(t *testing.T) {
 	}
 	if _, err := NewRegistry(cdpLike, &Spec{Name: NameLLDP, SNAP: cdpLike.SNAP, New: newNop}); err == nil {
 		t.Error("shared SNAP id accepted")
+	}
+}
+
+func TestRepeats(t *testing.T) {
+	var r Repeats
+	ep := &Endpoints{OrigMAC: [6]byte{0, 1, 2, 3, 4, 5}, VLAN: 10}
+	ctx := func(ts int64) *Context { return &Context{TS: record.Micros(ts), Ep: ep} }
+	if !r.First(ctx(61_000_000), []byte("a")) || r.First(ctx(62_000_000), []byte("a")) {
+		t.Fatal("repeat within the minute not recognised")
+	}
+	if !r.First(ctx(62_000_000), []byte("b")) {
+		t.Fatal("different announcement taken as a repeat")
+	}
+	other := *ep
+	other.VLAN = 11
+	if !r.First(&Context{TS: 63_000_000, Ep: &other}, []byte("a")) {
+		t.Fatal("same bytes on another VLAN taken as a repeat")
+	}
+	if !r.First(ctx(120_000_000), []byte("a")) {
+		t.Fatal("announcement of the next minute taken as a repeat")
+	}
+	c, a := ctx(121_000_000), []byte("a")
+	if n := testing.AllocsPerRun(100, func() { r.First(c, a) }); n != 0 {
+		t.Fatalf("a repeat allocates %v times", n)
 	}
 }

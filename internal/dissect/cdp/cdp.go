@@ -57,8 +57,4 @@ const (
 	headerLen = 4   // version, TTL, checksum
 	maxText   = 255 // longest string kept from a TLV
 	maxAddrs  = 4   // addresses kept per list
-	// maxSeen bounds the per-minute set of announcements already written;
-	// when full, announcements are written again (never lost).
-	maxSeen = 4096
-	minute  = 60_000_000
 )

@@ -76,8 +76,4 @@ var capNames = [...]string{"other", "repeater", "bridge", "wlan_ap", "router", "
 const (
 	maxText  = 255 // longest string kept from a TLV
 	maxAddrs = 4   // management addresses kept
-	// maxSeen bounds the per-minute set of announcements already written;
-	// when full, announcements are written again (never lost).
-	maxSeen = 4096
-	minute  = 60_000_000
 )

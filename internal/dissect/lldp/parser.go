@@ -11,15 +11,13 @@ import (
 // Parser is the LLDP state shared by all frames of the Ethertype: the
 // announcements already written in the current minute.
 type Parser struct {
-	msg    dissect.Message
-	seen   map[string]struct{}
-	minute record.Micros
-	key    []byte
+	msg     dissect.Message
+	repeats dissect.Repeats
 }
 
 // NewParser returns an LLDP parser.
 func NewParser() *Parser {
-	return &Parser{seen: make(map[string]struct{})}
+	return &Parser{}
 }
 
 // Parse implements dissect.Parser: one frame payload after the Ethertype.
@@ -32,7 +30,7 @@ func (p *Parser) Parse(ctx *dissect.Context, b []byte) {
 		return
 	}
 	ctx.Out.Message(ctx, m)
-	if !p.first(ctx, b) {
+	if !p.repeats.First(ctx, b) {
 		return
 	}
 	rec := decode(b)
@@ -40,28 +38,6 @@ func (p *Parser) Parse(ctx *dissect.Context, b []byte) {
 	rec.TS, rec.SrcMAC, rec.DstMAC, rec.VLAN, rec.Iface = ctx.TS, ep.OrigMAC, ep.RespMAC, ep.VLAN, ep.Iface
 	ctx.Out.Record(ctx, rec)
 	ctx.Out.Record(ctx, identity(rec))
-}
-
-// first reports whether this announcement (source, VLAN, interface and
-// bytes) is new in the current minute, remembering it. Repeats are looked up
-// without allocating.
-func (p *Parser) first(ctx *dissect.Context, b []byte) bool {
-	if min := ctx.TS - ctx.TS%minute; min != p.minute || len(p.seen) >= maxSeen {
-		p.minute = min
-		clear(p.seen)
-	}
-	ep := ctx.Ep
-	k := append(p.key[:0], ep.OrigMAC[:]...)
-	k = append(k, byte(ep.VLAN>>8), byte(ep.VLAN))
-	k = append(k, ep.Iface...)
-	k = append(k, 0)
-	k = append(k, b...)
-	p.key = k
-	if _, dup := p.seen[string(k)]; dup {
-		return false
-	}
-	p.seen[string(k)] = struct{}{}
-	return true
 }
 
 // tlv splits the next TLV off b: 7-bit type, 9-bit length.
