@@ -16,6 +16,10 @@ const (
 	NameCIFSBrowser    = "cifs_browser"
 	NameTLS            = "tls"
 	NameSSH            = "ssh"
+	NameFTP            = "ftp"
+	NameTelnet         = "telnet"
+	NameSMB            = "smb"
+	NameSMB2           = "smb2"
 	NameModbus         = "modbus"
 	NameS7comm         = "s7comm"
 	NameS7commPlus     = "s7comm_plus"
@@ -45,6 +49,7 @@ const (
 var Names = []string{
 	NameDNS, NameMDNS, NameLLMNR, NameNBNS, NameDHCP, NameDHCPv6, NameSSDP,
 	NameHTTP, NameLLDP, NameCDP, NameCIFSBrowser, NameTLS, NameSSH,
+	NameFTP, NameTelnet, NameSMB, NameSMB2,
 	NameModbus, NameS7comm, NameS7commPlus, NameENIP, NameBACnet, NameDNP3,
 	NameIEC104, NameOPCUA, NameSLMP, NameMELSOFT, NameCCLinkIEFBasic,
 	NameCCLinkIE, NameCCLinkIETSN, NameFINS, NamePNDCP, NamePNRT, NamePNCM,
@@ -57,7 +62,8 @@ var Names = []string{
 var itNames = map[string]bool{
 	NameDNS: true, NameMDNS: true, NameLLMNR: true, NameNBNS: true, NameDHCP: true,
 	NameDHCPv6: true, NameSSDP: true, NameHTTP: true, NameLLDP: true, NameCDP: true,
-	NameCIFSBrowser: true, NameTLS: true, NameSSH: true,
+	NameCIFSBrowser: true, NameTLS: true, NameSSH: true, NameFTP: true,
+	NameTelnet: true, NameSMB: true, NameSMB2: true,
 }
 
 // IsOT reports whether a protocol is industrial: its messages become ot
