@@ -13,6 +13,7 @@ import (
 	"github.com/otsight/otsight/internal/capture"
 	"github.com/otsight/otsight/internal/dissect"
 	"github.com/otsight/otsight/internal/dissect/table"
+	"github.com/otsight/otsight/internal/fingerprint/tcpfp"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/sensor"
 )
@@ -23,6 +24,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "write one <kind>.ndjson per record kind into `DIR`/<file name>/")
 	summary := fs.Bool("summary", false, "print one JSON summary line per file on stdout")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	p0fFile := fs.String("p0f-fp", "", "also match TCP fingerprints against this p0f.fp `FILE` (tried before the built-in set)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: otsight analyze [--out DIR] [--summary] FILE...\n\nRuns the sensor pipeline offline on each capture file (pcap or pcapng).")
 		fs.PrintDefaults()
@@ -39,11 +41,18 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "otsight analyze: %v\n", err)
 		return 1
 	}
+	var p0f *tcpfp.Set
+	if *p0fFile != "" {
+		if p0f, err = tcpfp.ParseFile(*p0fFile, tcpfp.SourceP0F); err != nil {
+			fmt.Fprintf(stderr, "otsight analyze: %v\n", err)
+			return 1
+		}
+	}
 	status := 0
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	for _, name := range fs.Args() {
-		sum, err := analyzeFile(name, *out, reg, stderr, !*quiet && isTerminal(stderr))
+		sum, err := analyzeFile(name, *out, reg, p0f, stderr, !*quiet && isTerminal(stderr))
 		if err != nil {
 			fmt.Fprintf(stderr, "otsight analyze: %s: %v\n", name, err)
 			status = 2
@@ -60,7 +69,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 
 // analyzeFile runs one file through its own pipeline. A damaged file still
 // yields the summary of what came before the damage, with the error.
-func analyzeFile(name, outDir string, reg *dissect.Registry, stderr io.Writer, progress bool) (*sensor.Summary, error) {
+func analyzeFile(name, outDir string, reg *dissect.Registry, p0f *tcpfp.Set, stderr io.Writer, progress bool) (*sensor.Summary, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -90,6 +99,7 @@ func analyzeFile(name, outDir string, reg *dissect.Registry, stderr io.Writer, p
 	}
 	cfg := sensor.DefaultConfig()
 	cfg.UIDSeed = 1
+	cfg.P0F = p0f
 	p := sensor.NewPipeline(cfg, reg, sink, slog.Default())
 	runErr := sensor.Drain(src, p)
 	bar.done()

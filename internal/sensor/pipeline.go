@@ -12,6 +12,7 @@ import (
 	"github.com/otsight/otsight/internal/capture"
 	"github.com/otsight/otsight/internal/decode"
 	"github.com/otsight/otsight/internal/dissect"
+	"github.com/otsight/otsight/internal/fingerprint/tcpfp"
 	"github.com/otsight/otsight/internal/flow"
 	"github.com/otsight/otsight/internal/record"
 )
@@ -28,6 +29,9 @@ type Config struct {
 	// UIDSeed makes connection UIDs distinct between sensors and runs while
 	// keeping one run reproducible.
 	UIDSeed uint64
+	// P0F is a p0f.fp signature set (--p0f-fp) tried before the built-in
+	// TCP fingerprints; nil for the built-in set alone.
+	P0F *tcpfp.Set
 }
 
 // DefaultConfig returns the production defaults.
@@ -56,6 +60,7 @@ type Pipeline struct {
 	dec   *decode.Decoder
 	flows *flow.Table
 	l2    *l2Aggs
+	osfp  *osfpAggs
 	dis   *dissection
 	sum   *Summary
 
@@ -88,6 +93,7 @@ func NewPipeline(cfg Config, reg *dissect.Registry, sink Sink, log *slog.Logger)
 	p := &Pipeline{cfg: cfg, sink: sink, log: log, sum: newSummary("")}
 	p.dec = decode.NewDecoder(cfg.Decode)
 	p.l2 = newL2Aggs(cfg.MaxMinuteRows, cfg.Labels)
+	p.osfp = newOSFPAggs(cfg.MaxMinuteRows, cfg.Labels, cfg.P0F)
 	p.dis = newDissection(reg, cfg.Labels, cfg.MaxMinuteRows, p.emit, p.sum, log)
 	fc := cfg.Flow
 	fc.IfaceLabels = cfg.Labels
@@ -140,6 +146,9 @@ func (p *Pipeline) route(pkt *decode.Packet) {
 	case decode.L3ARP:
 		ok = p.l2.addARP(pkt)
 	case decode.L3IPv4, decode.L3IPv6:
+		if pkt.Proto == decode.ProtoTCP && pkt.Flags&(decode.TCPSyn|decode.TCPRst) == decode.TCPSyn {
+			p.osfp.add(pkt) // a full os_fp table loses the row, not the frame
+		}
 		if p.flows.Packet(pkt) {
 			if pkt.Proto == decode.ProtoICMPv6 && (pkt.ICMPType == icmp6NS || pkt.ICMPType == icmp6NA) {
 				p.l2.addNDP(pkt)
@@ -189,6 +198,7 @@ func (p *Pipeline) advance(ts int64) {
 // endMinute emits the aggregated rows of the minute and closes its window.
 func (p *Pipeline) endMinute(start, end int64) {
 	p.l2.drain(p.emit)
+	p.osfp.drain(p.emit)
 	p.dis.drain(micros(start))
 	st := p.windowStats(start, end)
 	p.sum.record(st)
