@@ -26,6 +26,7 @@ type Header struct {
 	Schema   int    `json:"schema"`
 	SensorID string `json:"sensor_id,omitempty"`
 	Seq      uint64 `json:"seq"`
+	Epoch    uint64 `json:"epoch,omitempty"`
 	Start    Micros `json:"start"` // window [Start, End)
 	End      Micros `json:"end"`
 	Records  int    `json:"records"`

@@ -19,8 +19,10 @@ import (
 // batch or none of it. File names carry the sequence number, so the spool's
 // order is the upload order.
 type Spool struct {
-	dir string
-	mu  sync.Mutex
+	dir   string
+	epoch uint64 // see spoolepoch.go
+	mu    sync.Mutex
+	cap   spoolCap // see spoolcap.go; guarded by mu
 }
 
 const spoolExt = ".otsb"
@@ -40,7 +42,11 @@ func OpenSpool(dir string) (*Spool, error) {
 			return nil, fmt.Errorf("remove partial batch %s: %w", t, err)
 		}
 	}
-	return &Spool{dir: dir}, nil
+	epoch, err := loadOrCreateEpoch(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Spool{dir: dir, epoch: epoch}, nil
 }
 
 // Dir is the spool's directory.
@@ -48,6 +54,7 @@ func (s *Spool) Dir() string { return s.dir }
 
 // Put writes a batch durably.
 func (s *Spool) Put(b *record.Batch) error {
+	b.Header.Epoch = s.epoch
 	data, err := record.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode batch %d: %w", b.Header.Seq, err)
@@ -74,7 +81,10 @@ func (s *Spool) Put(b *record.Batch) error {
 		os.Remove(tmp)
 		return fmt.Errorf("spool batch %d: %w", b.Header.Seq, werr)
 	}
-	return syncDir(s.dir)
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	return s.enforceCapLocked(b.Header.Seq)
 }
 
 func syncDir(dir string) error {
@@ -150,6 +160,8 @@ func (s *Spool) NextSeq() (uint64, error) {
 // SaveNextSeq records the next sequence number (after a run, or after
 // removing uploaded batches).
 func (s *Spool) SaveNextSeq(next uint64) error {
+	s.mu.Lock() // the uploader saves it too (raiseNextSeq)
+	defer s.mu.Unlock()
 	p := filepath.Join(s.dir, "next-seq")
 	tmp := p + ".tmp"
 	if err := os.WriteFile(tmp, []byte(strconv.FormatUint(next, 10)+"\n"), 0o640); err != nil {
