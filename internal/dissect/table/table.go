@@ -18,6 +18,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect/flnet"
 	"github.com/otsight/otsight/internal/dissect/goose"
 	"github.com/otsight/otsight/internal/dissect/hartip"
+	"github.com/otsight/otsight/internal/dissect/http"
 	"github.com/otsight/otsight/internal/dissect/iec104"
 	"github.com/otsight/otsight/internal/dissect/lldp"
 	"github.com/otsight/otsight/internal/dissect/modbus"
@@ -25,6 +26,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect/profinet"
 	"github.com/otsight/otsight/internal/dissect/s7comm"
 	"github.com/otsight/otsight/internal/dissect/slmp"
+	"github.com/otsight/otsight/internal/dissect/smb"
 	"github.com/otsight/otsight/internal/dissect/ssdp"
 )
 
@@ -46,6 +48,11 @@ func Specs() []*dissect.Spec {
 		ssdp.Spec,
 		lldp.Spec,
 		cdp.Spec,
+		// Plant IT over TCP: file sharing by port; HTTP also on any port,
+		// recognised by a complete request or status line, which no OT
+		// protocol's first bytes form.
+		smb.Spec,
+		http.Spec,
 		// Mitsubishi / CC-Link family. Field Basic owns UDP 61450 before the
 		// generic SLMP heuristic could look at it.
 		cclink.SpecFieldBasic,
