@@ -156,6 +156,17 @@ func TestMixedPlant(t *testing.T) {
 	if d := find(devs, "141.81.0.146"); !hasProto(d.Speaks, "profinet_dcp") {
 		t.Errorf("141.81.0.146 speaks %v, want profinet_dcp of its MAC", d.Speaks)
 	}
+	// SMB and TCP fingerprints name the two Windows hosts (tshark -Y
+	// "smb.native_os || ntlmssp.version.build_number" on the same capture:
+	// 141.81.0.182 "Windows 2002 Service Pack 3 2600", NTLM 5.1.2600;
+	// 141.81.0.10 "Windows Server (R) 2008 Standard 6002 Service Pack 2",
+	// NTLM 6.0.6002).
+	for ip, want := range map[string]string{"141.81.0.182": "Windows XP", "141.81.0.10": "Windows Server 2008 SP2 Standard"} {
+		d := find(devs, ip)
+		if d == nil || d.OSGuess.Name != want || d.OSGuess.Confidence < 0.9 {
+			t.Errorf("%s OS %+v, want %q", ip, d.OSGuess, want)
+		}
+	}
 	// 142.81.0.190-192 are global addresses announced in gratuitous ARP:
 	// on the link, so local devices.
 	if d := find(devs, "142.81.0.191"); d == nil || d.Key.Segment != "" || macsOf(d)[0] != "00:1b:1b:02:e6:5a" {

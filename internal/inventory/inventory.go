@@ -129,6 +129,12 @@ func (b *batch) record(r record.Record) {
 		b.lldp(r)
 	case *record.CDP:
 		b.cdp(r)
+	case *record.OSFP:
+		b.osfp(r)
+	case *record.HTTP:
+		b.http(r)
+	case *record.SMB:
+		b.smb(r)
 	}
 }
 
