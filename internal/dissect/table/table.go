@@ -16,6 +16,7 @@ import (
 	"github.com/otsight/otsight/internal/dissect/ethercat"
 	"github.com/otsight/otsight/internal/dissect/fins"
 	"github.com/otsight/otsight/internal/dissect/flnet"
+	"github.com/otsight/otsight/internal/dissect/ftp"
 	"github.com/otsight/otsight/internal/dissect/goose"
 	"github.com/otsight/otsight/internal/dissect/hartip"
 	"github.com/otsight/otsight/internal/dissect/http"
@@ -28,6 +29,9 @@ import (
 	"github.com/otsight/otsight/internal/dissect/slmp"
 	"github.com/otsight/otsight/internal/dissect/smb"
 	"github.com/otsight/otsight/internal/dissect/ssdp"
+	"github.com/otsight/otsight/internal/dissect/ssh"
+	"github.com/otsight/otsight/internal/dissect/telnet"
+	"github.com/otsight/otsight/internal/dissect/tls"
 )
 
 // Specs lists every dissector, in recognition priority order: on a shared
@@ -48,11 +52,16 @@ func Specs() []*dissect.Spec {
 		ssdp.Spec,
 		lldp.Spec,
 		cdp.Spec,
-		// Plant IT over TCP: file sharing by port; HTTP also on any port,
-		// recognised by a complete request or status line, which no OT
-		// protocol's first bytes form.
+		// Plant IT over TCP: file sharing, FTP and Telnet by port; HTTP, TLS
+		// and SSH also on any port, recognised by a complete request or
+		// status line, a hello in a handshake record, or an identification
+		// string: first bytes no OT protocol forms.
 		smb.Spec,
+		ftp.Spec,
+		telnet.Spec,
 		http.Spec,
+		tls.Spec,
+		ssh.Spec,
 		// Mitsubishi / CC-Link family. Field Basic owns UDP 61450 before the
 		// generic SLMP heuristic could look at it.
 		cclink.SpecFieldBasic,
