@@ -1,7 +1,9 @@
 // Command otsight is the passive OT network visibility sensor and server.
 //
 //	otsight analyze [--out DIR] [--summary] FILE...   analyse capture files offline
-//	otsight sensor (--read FILE | --interface IF[=LABEL]...) --spool DIR
+//	otsight sensor (--read FILE | --interface IF[=LABEL]...) --spool DIR [--server URL --state DIR]
+//	otsight sensor enroll --server URL --token TOKEN [--state DIR]
+//	otsight gen (--preset NAME | --plant FILE) --duration D (--out FILE | --records DIR)
 //	otsight version
 package main
 
@@ -25,6 +27,7 @@ func commands() []command {
 	return []command{
 		{"analyze", "analyse capture files offline: records and a summary", runAnalyze},
 		{"sensor", "capture from interfaces or a file into minute batches in a spool", runSensor},
+		{"gen", "generate synthetic plant traffic: packets or the sensor's records", runGen},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) int {
 			fmt.Fprintf(stdout, "otsight %s\n", version)
 			return 0

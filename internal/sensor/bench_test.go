@@ -265,10 +265,24 @@ func BenchmarkFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// "no-it-tcp": every dissector but the plant-IT ones over TCP (HTTP,
+	// SMB, TLS, SSH, FTP, Telnet), to price them (docs/PERFORMANCE.md).
+	var specs []*dissect.Spec
+	for _, s := range table.Specs() {
+		switch s.Name {
+		case dissect.NameHTTP, dissect.NameSMB, dissect.NameTLS, dissect.NameSSH, dissect.NameFTP, dissect.NameTelnet:
+			continue
+		}
+		specs = append(specs, s)
+	}
+	noIT, err := dissect.NewRegistry(specs...)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		reg  *dissect.Registry
-	}{{"all", all}, {"none", none}} {
+	}{{"all", all}, {"no-it-tcp", noIT}, {"none", none}} {
 		b.Run(c.name, func(b *testing.B) { benchFile(b, path, c.reg) })
 	}
 }
