@@ -1,0 +1,296 @@
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/netip"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/otsight/otsight/internal/record"
+	"github.com/otsight/otsight/internal/store"
+)
+
+// BenchmarkIngest ingests one-minute batches of a busy sensor: 2,100
+// connections a minute (3,000,000 a day) among 1,500 devices, each with its
+// interval record, Modbus operations for an eighth of them and the sensor's
+// stats: about 4,500 records a batch. Every 60 batches the staged rows are
+// flushed into Parquet, as the hourly maintenance does, so the cost of the
+// flush is included. DuckDB runs with one thread unless
+// OTSIGHT_BENCH_THREADS says otherwise.
+func BenchmarkIngest(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Dir = b.TempDir()
+	cfg.Threads = 1
+	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
+		cfg.Threads, _ = strconv.Atoi(v) // 0: DuckDB's default, one per core
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := Open(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
+	sc := store.ForTenant(ten.ID)
+	sen, _ := s.CreateSensor(ctx, sc, "s")
+	g := newGen(42, 1500)
+	batches := make([][]record.Record, 60)
+	var recs, conns int
+	for i := range batches {
+		batches[i] = g.minute(t0.Add(time.Duration(i)*time.Minute), 2100)
+		recs += len(batches[i])
+		for _, r := range batches[i] {
+			if _, ok := r.(*record.Conn); ok {
+				conns++
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start, cpu0 := time.Now(), cpuTime()
+	for i := 0; i < b.N; i++ {
+		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sen.ID, Epoch: 1, Seq: uint64(i)},
+			store.BatchMeta{Received: t0}, batches[i%len(batches)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if (i+1)%len(batches) == 0 {
+			if err := s.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	el, cpu := time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds()
+	b.StopTimer()
+	perBatch := el / float64(b.N)
+	b.ReportMetric(float64(recs)/float64(len(batches))/perBatch, "records/s")
+	b.ReportMetric(perBatch*1440, "s/sensor-day")
+	// CPU time, all threads: on a shared machine wall time waits for other
+	// processes; records per CPU-second is the per-core rate.
+	b.ReportMetric(float64(recs)/float64(len(batches))*float64(b.N)/cpu, "records/cpu-s")
+	b.ReportMetric(cpu/float64(b.N)*1440, "cpu-s/sensor-day")
+	b.ReportMetric(float64(rssBytes())/(1<<20), "RSS-MiB")
+}
+
+// cpuTime is the process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rssBytes is the process's resident set: Go heap and DuckDB's buffers.
+func rssBytes() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// history fills a store with synthetic rollups of one sensor: devices
+// devices on four VLANs, each initiating to four peers of its VLAN on one
+// of eight services; hourly rows for 30 days, per-minute rows for the last
+// minuteHours hours (half the pairs active a minute) and 5-minute device
+// statistics for the last dev5Days days. Values come from DuckDB's hash of
+// the keys: fixed, not random per run.
+func history(b *testing.B, s *Store, devices, minuteHours, dev5Days int, end time.Time) {
+	ctx := context.Background()
+	endUS := end.UnixMicro()
+	ip := func(col string) string {
+		return fmt.Sprintf(`'10.' || ((%[1]s >> 16) & 255) || '.' || ((%[1]s >> 8) & 255) || '.' || (%[1]s & 255)`, col)
+	}
+	pairs := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE bench_pairs AS
+		SELECT i, k, 10 + i %% 4 AS vlan, %s AS orig_h,
+			%s AS resp_h,
+			['tcp','tcp','tcp','tcp','udp','tcp','tcp','udp'][((i + k) %% 8) + 1] AS proto,
+			[502, 102, 44818, 2404, 20000, 80, 443, 53][((i + k) %% 8) + 1]::USMALLINT AS port,
+			['modbus','s7comm','enip','iec104','dnp3','http','ssl','dns'][((i + k) %% 8) + 1] AS service
+		FROM range(1, %d + 1) r(i), range(4) q(k)`,
+		ip("i"), ip(fmt.Sprintf("(((i - 1 + 4 * (k * 37 + 1)) %% %d) + 1)", devices)), devices)
+	steps := []string{pairs}
+	gen := func(table string, stepUS int64, n int, sparse bool) string {
+		where := ""
+		if sparse {
+			where = "WHERE hash(i, k, t) % 2 = 0"
+		}
+		return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE bench_rows AS
+			SELECT %d - (t + 1) * %d AS ts, vlan, orig_h, resp_h, proto, port, service,
+				(hash(i, k, t) %% 50000)::UBIGINT AS ob, (hash(k, i, t) %% 200000)::UBIGINT AS rb,
+				(hash(i, t, k) %% 500)::UBIGINT AS op, (hash(t, i, k) %% 500)::UBIGINT AS rp,
+				(hash(t, k, i) %% 3)::UBIGINT AS c
+			FROM range(%d) s(t), bench_pairs %s ORDER BY ts;
+			INSERT INTO traffic_pair_%s SELECT 1, 1, ts, vlan, orig_h, resp_h, ob, rb, op, rp, c FROM bench_rows;
+			INSERT INTO traffic_service_%s SELECT 1, 1, ts, proto, port, service, sum(ob), sum(rb), sum(op), sum(rp), sum(c)
+				FROM bench_rows GROUP BY ALL ORDER BY ts;
+			INSERT INTO traffic_device_%s SELECT 1, 1, ts, vlan, ip, sum(ob), sum(rb), sum(op), sum(rp), sum(c) FROM (
+				SELECT ts, vlan, orig_h AS ip, ob, rb, op, rp, c FROM bench_rows
+				UNION ALL SELECT ts, vlan, resp_h, rb, ob, rp, op, c FROM bench_rows) GROUP BY ALL ORDER BY ts;
+			DROP TABLE bench_rows;`, endUS, stepUS, n, where, table, table, table)
+	}
+	steps = append(steps, gen("1h", hourUS, 30*24, false), gen("1m", minuteUS, minuteHours*60, true))
+	steps = append(steps, fmt.Sprintf(`INSERT INTO device_5m
+		SELECT 1, 1, %d - (t + 1) * %d AS ts, vlan, orig_h,
+			sum(hash(i, k, t) %% 50000)::UBIGINT, sum(hash(k, i, t) %% 200000)::UBIGINT,
+			sum(hash(i, t, k) %% 500)::UBIGINT, sum(hash(t, i, k) %% 500)::UBIGINT,
+			count(*)::UBIGINT, 0::UBIGINT,
+			list(DISTINCT resp_h), []::VARCHAR[], list(DISTINCT port::INTEGER), []::INTEGER[], list(DISTINCT service), []::VARCHAR[]
+		FROM range(%d) s(t), bench_pairs GROUP BY t, vlan, orig_h ORDER BY ts`, endUS, fiveMinUS, dev5Days*288))
+	for _, q := range steps {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			b.Fatalf("generate history: %v\n%s", err, q)
+		}
+	}
+	// What the background maintenance would have done by now.
+	if _, err := s.rollupDays(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkTrafficQueries measures the traffic functions on 30 days of
+// history of one sensor with 1,500 and 10,000 devices. Each iteration runs
+// one query with a random range end (fixed seed); p50 and p95 are reported
+// in milliseconds.
+func BenchmarkTrafficQueries(b *testing.B) {
+	for _, devices := range []int{1500, 10000} {
+		b.Run(fmt.Sprintf("devices=%d", devices), func(b *testing.B) {
+			benchQueries(b, devices)
+		})
+	}
+}
+
+func benchQueries(b *testing.B, devices int) {
+	end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	cfg := DefaultConfig()
+	cfg.Dir = b.TempDir()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Now = func() time.Time { return end }
+	s, err := Open(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
+	sc := store.ForTenant(ten.ID)
+	s.CreateSensor(ctx, sc, "s")
+	setup := time.Now()
+	minuteHours, dev5Days := 24, 7
+	if devices > 5000 {
+		minuteHours, dev5Days = 6, 2
+	}
+	history(b, s, devices, minuteHours, dev5Days, end)
+	var rows int64
+	for _, t := range rollupTables {
+		var n int64
+		s.db.QueryRow(`SELECT count(*) FROM ` + t).Scan(&n)
+		rows += n
+	}
+	b.Logf("devices=%d: %d rollup rows generated in %v; RSS %d MiB", devices, rows, time.Since(setup).Round(time.Second), rssBytes()>>20)
+
+	rng := rand.New(rand.NewPCG(7, 7))
+	dev := func() *store.Device {
+		i := 1 + rng.IntN(devices)
+		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		return &store.Device{VLAN: uint16(10 + i%4), IP: a}
+	}
+	// hourEnd is a whole hour within the last 6 hours, so minute queries
+	// stay inside the per-minute history.
+	hourEnd := func() time.Time { return end.Add(-time.Duration(rng.IntN(6)) * time.Hour) }
+	day := 24 * time.Hour
+	queries := []struct {
+		name string
+		run  func() error
+	}{
+		{"series-total-1h-by-minute", func() error {
+			to := hourEnd()
+			_, err := s.TrafficSeries(ctx, sc, store.TrafficQuery{From: to.Add(-time.Hour), To: to, Step: time.Minute})
+			return err
+		}},
+		{"series-pairs-top10-24h-by-hour", func() error {
+			to := hourEnd()
+			_, err := s.TrafficSeries(ctx, sc, store.TrafficQuery{From: to.Add(-day), To: to, GroupBy: store.GroupPair})
+			return err
+		}},
+		{"series-devices-top10-7d-by-hour", func() error {
+			to := hourEnd()
+			_, err := s.TrafficSeries(ctx, sc, store.TrafficQuery{From: to.Add(-7 * day), To: to, GroupBy: store.GroupDevice})
+			return err
+		}},
+		{"series-services-30d-by-hour", func() error {
+			_, err := s.TrafficSeries(ctx, sc, store.TrafficQuery{From: end.Add(-30 * day), To: end, GroupBy: store.GroupService})
+			return err
+		}},
+		{"series-one-device-pairs-7d", func() error {
+			to := hourEnd()
+			_, err := s.TrafficSeries(ctx, sc, store.TrafficQuery{From: to.Add(-7 * day), To: to, GroupBy: store.GroupPair, Device: dev()})
+			return err
+		}},
+		{"top-pairs-30d", func() error {
+			_, err := s.TopPairs(ctx, sc, store.TopQuery{From: end.Add(-30 * day), To: end, Limit: 20})
+			return err
+		}},
+		{"top-devices-24h", func() error {
+			to := hourEnd()
+			_, err := s.TopDevices(ctx, sc, store.TopQuery{From: to.Add(-day), To: to, Limit: 20})
+			return err
+		}},
+		{"top-services-7d", func() error {
+			_, err := s.TopServices(ctx, sc, store.TopQuery{From: end.Add(-7 * day), To: end, By: store.ByConns})
+			return err
+		}},
+		{"device-stats-5m-1d", func() error {
+			to := hourEnd()
+			d := dev()
+			_, err := s.DeviceStats5m(ctx, sc, 1, *d, to.Add(-day), to)
+			return err
+		}},
+		{"pair-hourly-one-device-7d", func() error {
+			to := hourEnd()
+			_, err := s.PairHourly(ctx, sc, store.PairQuery{From: to.Add(-7 * day), To: to, Device: dev()})
+			return err
+		}},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				t := time.Now()
+				if err := q.run(); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t))
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*95/100)]), "p95-ms")
+		})
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var duck int64
+	s.db.QueryRow(`SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()`).Scan(&duck)
+	b.Logf("devices=%d after queries: RSS %d MiB, Go heap %d MiB, DuckDB buffers %d MiB", devices, rssBytes()>>20, ms.HeapInuse>>20, duck>>20)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

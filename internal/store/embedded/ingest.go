@@ -1,0 +1,267 @@
+package embedded
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/otsight/otsight/internal/record"
+	"github.com/otsight/otsight/internal/store"
+)
+
+// IngestBatch implements store.Store. The batch key, the staged rows and the
+// rollup rows commit in one DuckDB transaction, so a batch is either wholly
+// stored or not at all, and a key seen before writes nothing.
+func (s *Store) IngestBatch(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, recs []record.Record) (bool, error) {
+	// The CPU work (JSON, aggregation) happens before taking the write
+	// lock, so batches of different sensors prepare in parallel.
+	p, err := prepare(recs)
+	if err != nil {
+		return false, fmt.Errorf("ingest batch %d/%d/%d: %w", k.Sensor, k.Epoch, k.Seq, err)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	dup, err := s.ingestLocked(ctx, sc, k, m, p)
+	if err != nil {
+		return false, fmt.Errorf("ingest batch %d/%d/%d: %w", k.Sensor, k.Epoch, k.Seq, err)
+	}
+	if dup {
+		s.metrics.batches.WithLabelValues("duplicate").Inc()
+		return true, nil
+	}
+	s.metrics.batches.WithLabelValues("stored").Inc()
+	for kind, n := range p.kinds {
+		s.metrics.records.WithLabelValues(string(kind)).Add(float64(n))
+	}
+	return false, nil
+}
+
+func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, p *prepared) (dup bool, err error) {
+	tenant, sensor := int64(sc.Tenant()), int64(k.Sensor)
+	var owned, seen int
+	if err := s.db.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM sensors WHERE tenant_id = ? AND sensor_id = ?),
+			(SELECT count(*) FROM batches WHERE sensor_id = ? AND epoch = ? AND seq = ?)`,
+		tenant, sensor, sensor, k.Epoch, k.Seq).Scan(&owned, &seen); err != nil {
+		return false, err
+	}
+	if owned == 0 {
+		return false, fmt.Errorf("sensor %d of tenant %d: %w", sensor, tenant, store.ErrNotFound)
+	}
+	if seen > 0 {
+		return true, nil
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return false, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	base := s.stageSeq
+	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), tenant, sensor, base) })
+	if err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tenant, sensor, k.Epoch, k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
+		micros(m.Start), micros(m.End), len(p.rows)); err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, `UPDATE sensors SET last_upload = greatest(last_upload, ?) WHERE sensor_id = ?`,
+		micros(m.Received), sensor); err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return false, err
+	}
+	committed = true
+	s.stageSeq = base + int64(len(p.rows))
+	return false, nil
+}
+
+// stagedRow is one record in the layout of recordColumnsDDL, without the
+// seq, tenant and sensor that the ingest adds.
+type stagedRow struct {
+	ts               int64
+	kind             string
+	origH, respH     netip.Addr
+	origP, respP     uint16
+	hasPorts         bool
+	proto            string
+	vlan             uint16
+	origMAC, respMAC record.MAC
+	data             []byte // other kinds
+	conn             *record.Conn
+	interval         *record.ConnInterval
+}
+
+// prepared is a batch ready to append: its rows and rollup increments.
+type prepared struct {
+	rows  []stagedRow
+	kinds map[record.Kind]int
+	roll  *rollups
+}
+
+func prepare(recs []record.Record) (*prepared, error) {
+	p := &prepared{rows: make([]stagedRow, 0, len(recs)), kinds: map[record.Kind]int{}, roll: newRollups()}
+	for _, r := range recs {
+		var row stagedRow
+		switch v := r.(type) {
+		case *record.Conn:
+			row = addresses(r, nil)
+			row.conn = v
+		case *record.ConnInterval:
+			row = addresses(r, nil)
+			row.interval = v
+		default:
+			data, err := json.Marshal(r)
+			if err != nil {
+				return nil, fmt.Errorf("encode %s record: %w", r.RecordKind(), err)
+			}
+			row = addresses(r, data)
+			row.data = data
+		}
+		row.kind = string(r.RecordKind())
+		p.rows = append(p.rows, row)
+		p.kinds[r.RecordKind()]++
+		p.roll.add(r)
+	}
+	return p, nil
+}
+
+// addresses fills the typed columns of a record's row.
+func addresses(r record.Record, data []byte) stagedRow {
+	switch v := r.(type) {
+	case *record.Conn:
+		return stagedRow{ts: int64(v.TS), origH: v.OrigH, respH: v.RespH, origP: v.OrigP, respP: v.RespP, hasPorts: true,
+			proto: v.Proto, vlan: v.VLAN, origMAC: v.OrigMAC, respMAC: v.RespMAC}
+	case *record.ConnInterval:
+		return stagedRow{ts: int64(v.TS), origH: v.OrigH, respH: v.RespH, origP: v.OrigP, respP: v.RespP, hasPorts: true,
+			proto: v.Proto, vlan: v.VLAN}
+	case *record.Flow:
+		return stagedRow{ts: int64(v.TS), origH: v.SrcH, respH: v.DstH, proto: v.ProtoKey, vlan: v.VLAN,
+			origMAC: v.SrcMAC, respMAC: v.DstMAC}
+	case *record.Eth:
+		return stagedRow{ts: int64(v.TS), vlan: v.VLAN, origMAC: v.SrcMAC, respMAC: v.DstMAC}
+	case *record.ARP:
+		return stagedRow{ts: int64(v.TS), origH: v.OrigIP, respH: v.RespIP, vlan: v.VLAN, origMAC: v.OrigMAC, respMAC: v.RespMAC}
+	case *record.NDP:
+		return stagedRow{ts: int64(v.TS), origH: v.OrigIP, respH: v.RespIP, vlan: v.VLAN, origMAC: v.OrigMAC, respMAC: v.RespMAC}
+	case *record.OT:
+		return stagedRow{ts: int64(v.TS), origH: v.ReqH, respH: v.RespH, respP: v.RespP, hasPorts: v.RespP != 0,
+			proto: v.Transport, vlan: v.VLAN, origMAC: v.ReqMAC, respMAC: v.RespMAC}
+	case *record.AssetID:
+		return stagedRow{ts: int64(v.TS), origH: v.IP, vlan: v.VLAN, origMAC: v.MAC}
+	case *record.SensorStats:
+		return stagedRow{ts: int64(v.TS)}
+	}
+	// Kinds of protocol packages follow Zeek's field names; read the
+	// common ones back from the JSON rather than knowing every type.
+	var g struct {
+		TS      int64      `json:"ts"`
+		OrigH   netip.Addr `json:"orig_h"`
+		RespH   netip.Addr `json:"resp_h"`
+		OrigP   *uint16    `json:"orig_p"`
+		RespP   uint16     `json:"resp_p"`
+		Proto   string     `json:"proto"`
+		VLAN    uint16     `json:"vlan"`
+		OrigL2  record.MAC `json:"orig_l2_addr"`
+		RespL2  record.MAC `json:"resp_l2_addr"`
+		SrcL2   record.MAC `json:"src_l2_addr"`
+		DstL2   record.MAC `json:"dst_l2_addr"`
+		OrigMAC record.MAC `json:"orig_mac"`
+		RespMAC record.MAC `json:"resp_mac"`
+	}
+	json.Unmarshal(data, &g) // best effort: a field that does not parse stays zero
+	row := stagedRow{ts: g.TS, origH: g.OrigH, respH: g.RespH, respP: g.RespP, proto: g.Proto, vlan: g.VLAN}
+	if g.OrigP != nil {
+		row.origP, row.hasPorts = *g.OrigP, true
+	}
+	row.origMAC = firstMAC(g.OrigL2, g.SrcL2, g.OrigMAC)
+	row.respMAC = firstMAC(g.RespL2, g.DstL2, g.RespMAC)
+	return row
+}
+
+func firstMAC(ms ...record.MAC) record.MAC {
+	for _, m := range ms {
+		if !m.IsZero() {
+			return m
+		}
+	}
+	return record.MAC{}
+}
+
+func addrValue(a netip.Addr) driver.Value {
+	if !a.IsValid() {
+		return nil
+	}
+	return a.String()
+}
+
+func macValue(m record.MAC) driver.Value {
+	if m.IsZero() {
+		return nil
+	}
+	return m.String()
+}
+
+// append writes the prepared rows through DuckDB appenders on the
+// transaction's connection.
+func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
+	a, err := duckdb.NewAppenderFromConn(dc, "", "staged")
+	if err != nil {
+		return fmt.Errorf("staged appender: %w", err)
+	}
+	for i := range p.rows {
+		r := &p.rows[i]
+		var op, rp driver.Value
+		if r.hasPorts {
+			op, rp = r.origP, r.respP
+		} else if r.respP != 0 {
+			rp = r.respP
+		}
+		var proto driver.Value
+		if r.proto != "" {
+			proto = r.proto
+		}
+		vals := []driver.Value{base + int64(i) + 1, tenant, sensor, r.ts, r.kind, addrValue(r.origH), addrValue(r.respH),
+			op, rp, proto, r.vlan, macValue(r.origMAC), macValue(r.respMAC)}
+		vals = append(vals, typedValues(r)...)
+		if err := a.AppendRow(vals...); err != nil {
+			a.Close()
+			return fmt.Errorf("append staged row: %w", err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("flush staged rows: %w", err)
+	}
+	return p.roll.append(dc, tenant, sensor)
+}
+
+// typedValues returns the columns from data on: the JSON of other kinds, or
+// the fields of conn and conn_interval.
+func typedValues(r *stagedRow) []driver.Value {
+	switch {
+	case r.conn != nil:
+		c := r.conn
+		return []driver.Value{nil, c.UID, c.Service, int64(c.Duration), c.OrigBytes, c.RespBytes, c.ConnState, c.MissedBytes,
+			c.History, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, c.InnerVLAN, c.Iface, c.End}
+	case r.interval != nil:
+		c := r.interval
+		return []driver.Value{nil, c.UID, c.Service, nil, c.OrigBytes, c.RespBytes, nil, nil,
+			nil, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, nil, nil, nil}
+	}
+	return []driver.Value{string(r.data), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil}
+}
