@@ -4,6 +4,8 @@
 //	otsight sensor (--read FILE | --interface IF[=LABEL]...) --spool DIR [--server URL --state DIR]
 //	otsight sensor enroll --server URL --token TOKEN [--state DIR]
 //	otsight gen (--preset NAME | --plant FILE) --duration D (--out FILE | --records DIR)
+//	otsight server [--config FILE] [--data DIR] [--print-config]
+//	otsight admin [--config FILE] [--data DIR] tenant|user|sensor|backup|restore|stats ...
 //	otsight version
 package main
 
@@ -28,6 +30,8 @@ func commands() []command {
 		{"analyze", "analyse capture files offline: records and a summary", runAnalyze},
 		{"sensor", "capture from interfaces or a file into minute batches in a spool", runSensor},
 		{"gen", "generate synthetic plant traffic: packets or the sensor's records", runGen},
+		{"server", "run the server: sensor ingest, store, inventory, health, admin socket", runServer},
+		{"admin", "operator commands: tenants, users, sensors, backup, stats", runAdmin},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) int {
 			fmt.Fprintf(stdout, "otsight %s\n", version)
 			return 0
