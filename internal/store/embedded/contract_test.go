@@ -176,6 +176,22 @@ func TestExactlyOnceUnderConcurrentDuplicates(t *testing.T) {
 	if err != nil || dup {
 		t.Fatalf("new epoch: dup=%v err=%v", dup, err)
 	}
+	// Spool epochs are random 64-bit numbers: half have the high bit set,
+	// which database/sql refuses as a uint64 argument.
+	high := store.BatchKey{Sensor: f.sa.ID, Epoch: 1<<63 | 12345, Seq: 7}
+	for i, want := range []bool{false, true} {
+		dup, err := f.s.IngestBatch(ctx, sa, high, store.BatchMeta{}, nil)
+		if err != nil || dup != want {
+			t.Fatalf("high-bit epoch, upload %d: dup=%v err=%v", i, dup, err)
+		}
+	}
+	if err := f.s.LogUpload(ctx, sa, store.UploadEvent{Time: t0, Sensor: f.sa.ID, Epoch: high.Epoch, Seq: 7, Result: "stored"}); err != nil {
+		t.Fatal(err)
+	}
+	ups, err := f.s.Uploads(ctx, sa, t0, 10)
+	if err != nil || len(ups) == 0 || ups[0].Epoch != high.Epoch {
+		t.Fatalf("uploads %+v, %v: want epoch %d back", ups, err, high.Epoch)
+	}
 	// The rollups counted each batch once: the connections equal the conn
 	// records (the extra epoch-4 batch holds an interval record only).
 	var conns uint64

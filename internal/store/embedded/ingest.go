@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strconv"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -45,8 +46,8 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 	var owned, seen int
 	if err := s.db.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM sensors WHERE tenant_id = ? AND sensor_id = ?),
-			(SELECT count(*) FROM batches WHERE sensor_id = ? AND epoch = ? AND seq = ?)`,
-		tenant, sensor, sensor, k.Epoch, k.Seq).Scan(&owned, &seen); err != nil {
+			(SELECT count(*) FROM batches WHERE sensor_id = ? AND epoch = CAST(? AS UBIGINT) AND seq = ?)`,
+		tenant, sensor, sensor, ubigint(k.Epoch), k.Seq).Scan(&owned, &seen); err != nil {
 		return false, err
 	}
 	if owned == 0 {
@@ -74,8 +75,8 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 	if err != nil {
 		return false, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		tenant, sensor, k.Epoch, k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
+	if _, err := conn.ExecContext(ctx, `INSERT INTO batches VALUES (?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tenant, sensor, ubigint(k.Epoch), k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
 		micros(m.Start), micros(m.End), len(p.rows)); err != nil {
 		return false, err
 	}
@@ -265,3 +266,8 @@ func typedValues(r *stagedRow) []driver.Value {
 	}
 	return []driver.Value{string(r.data), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil}
 }
+
+// ubigint passes a uint64 to DuckDB as text for a CAST(? AS UBIGINT):
+// database/sql refuses uint64 arguments with the high bit set, and spool
+// epochs are random 64-bit numbers.
+func ubigint(v uint64) string { return strconv.FormatUint(v, 10) }

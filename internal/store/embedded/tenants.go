@@ -280,8 +280,8 @@ func (s *Store) TakeEnrolToken(ctx context.Context, hash [32]byte, now time.Time
 // LogUpload implements store.Store.
 func (s *Store) LogUpload(ctx context.Context, sc store.Scope, e store.UploadEvent) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			int64(sc.Tenant()), int64(e.Sensor), micros(e.Time), e.Epoch, e.Seq, e.Records, e.Bytes, e.Result, e.Reason, e.Remote)
+		_, err := tx.ExecContext(ctx, `INSERT INTO uploads VALUES (?, ?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?)`,
+			int64(sc.Tenant()), int64(e.Sensor), micros(e.Time), ubigint(e.Epoch), e.Seq, e.Records, e.Bytes, e.Result, e.Reason, e.Remote)
 		return err
 	})
 	if err != nil {
