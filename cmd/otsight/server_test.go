@@ -209,6 +209,14 @@ func TestServerEndToEnd(t *testing.T) {
 		!slices.Equal(rep.Sensors[0].Faults, []string{server.CheckStaleData}) {
 		t.Errorf("/healthz %d %+v", res.StatusCode, rep)
 	}
+	// The real uploader sends its clock (Date) and free disk with every
+	// batch: the clocks of this one machine agree, the disk is not empty.
+	if len(rep.Sensors) == 1 && (rep.Sensors[0].ClockSkew > 5 || rep.Sensors[0].ClockSkew < -5) {
+		t.Errorf("clock skew %.1f s between two processes of one machine", rep.Sensors[0].ClockSkew)
+	}
+	if free := metricSum(t, ts.srv, `otsight_sensor_disk_free_bytes{sensor="1",tenant="1"}`); free <= 0 {
+		t.Errorf("disk free %v: the uploader's Otsight-Disk-Free header did not arrive", free)
+	}
 
 	// Stopped: the same figures straight from the data directory (the
 	// bytes sent were counted by the server that stopped).

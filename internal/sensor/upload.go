@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,6 +72,7 @@ type Uploader struct {
 	tr     *http.Transport
 	client *http.Client
 	now    func() time.Time
+	depth  int // batches waiting behind the one being sent
 	kick   chan struct{}
 
 	stored, duplicates, refused, failures, renewals atomic.Uint64
@@ -221,10 +223,11 @@ func (u *Uploader) drain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, seq := range seqs {
+	for i, seq := range seqs {
 		if ctx.Err() != nil {
 			return nil
 		}
+		u.depth = len(seqs) - i - 1 // waiting behind this one
 		data, err := u.spool.Read(seq)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // dropped by the spool cap meanwhile
@@ -275,6 +278,14 @@ func (u *Uploader) put(ctx context.Context, seq uint64, data []byte) (string, er
 	}
 	req.Header.Set("Content-Type", "application/x-otsight-batch")
 	req.Header.Set("User-Agent", userAgent())
+	// The server's sensor monitoring reads the sensor's clock, spool depth
+	// and free disk from these headers (internal/server: clock skew, spool
+	// depth in admin stats).
+	req.Header.Set("Date", u.now().UTC().Format(http.TimeFormat))
+	req.Header.Set("Otsight-Spool-Depth", strconv.Itoa(u.depth))
+	if free, ok := diskFree(u.spool.Dir()); ok {
+		req.Header.Set("Otsight-Disk-Free", strconv.FormatUint(free, 10))
+	}
 	resp, err := u.client.Do(req)
 	if err != nil {
 		return "", err
