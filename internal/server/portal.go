@@ -9,24 +9,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// landingPage is served at / until the portal exists.
-const landingPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>otsight server</title></head>
-<body><h1>otsight server</h1>
-<p>The server is running. The portal is not part of this version yet.</p>
-<p><a href="/healthz">/healthz</a> (sensor health checks, JSON) &middot; <a href="/metrics">/metrics</a> (Prometheus)</p>
-</body></html>
-`
-
-// portalHandler serves the landing page, /healthz and /metrics.
+// portalHandler serves /healthz and /metrics and hands every other path to
+// the portal (pages and the REST API).
 func (s *Server) portalHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(landingPage))
-	})
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{ErrorLog: nil}))
+	mux.Handle("/", s.portal)
 	return mux
 }
 

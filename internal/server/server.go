@@ -22,6 +22,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/otsight/otsight/internal/auth"
+	"github.com/otsight/otsight/internal/portal"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -47,6 +50,8 @@ type Server struct {
 	health *monitor
 	mailer *notify.Mailer
 	mail   *notify.Deliverer // nil without a transport
+	auth   *auth.Service
+	portal *portal.Portal
 	admin  *Admin
 	reg    *prometheus.Registry
 
@@ -120,6 +125,14 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (*Server, err
 	if err := s.newMail(); err != nil {
 		s.store.Close()
 		return nil, err
+	}
+	if err := s.newAuth(); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	if s.portal, err = portal.New(portal.DefaultConfig(), s.portalDeps()); err != nil {
+		s.store.Close()
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.health = newMonitor(cfg.Health, s.mailer, s.store, s.ingest, s.obs, now, log.With("component", "health"))
 	s.admin = &Admin{cfg: cfg, st: s.store, ca: ca, inv: s.inv, live: s, now: now, log: log.With("component", "admin")}
