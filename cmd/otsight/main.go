@@ -27,6 +27,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "everything on this machine: server, sensor and a synthetic plant; prints a portal login", runDemo},
 		{"analyze", "analyse capture files offline: records and a summary", runAnalyze},
 		{"sensor", "capture from interfaces or a file into minute batches in a spool", runSensor},
 		{"gen", "generate synthetic plant traffic: packets or the sensor's records", runGen},

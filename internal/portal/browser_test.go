@@ -92,6 +92,8 @@ func TestBrowser(t *testing.T) {
 	p, err := New(Config{Now: e.clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Deps{
 		Auth: e.auth, Sessions: e.state,
 		Tenants: e.data, Traffic: e.data, Devices: e.data, Audit: e.data,
+		Device: DeviceDeps{Inventory: newDevFakes(), State: newDevFakes()},
+		Admin:  newAdminFakes(e.clk, e.auth).deps(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -211,6 +213,56 @@ func TestBrowser(t *testing.T) {
 		if rows := eval(`String(document.querySelectorAll('#devices tbody tr').length)`); rows != "5" {
 			t.Errorf("device rows %s, want 5", rows)
 		}
+	}
+
+	// Device pages (127.0.0.1's session): the detail page's traffic chart,
+	// the matrix's hover details, a list row that opens its device.
+	visit("device",
+		chromedp.Navigate(srv.URL+"/devices/line-1%2C%2C192.168.1.2"),
+		chromedp.WaitVisible(chromedp.CSS("#device-traffic.chart-ready canvas")))
+	if name := eval(`document.querySelector('#device-name').textContent`); name != "ENG-WS" {
+		t.Errorf("device page name %q", name)
+	}
+	visit("matrix",
+		chromedp.Navigate(srv.URL+"/devices/matrix?kind=vendor&net=192.168.1.0/24"),
+		chromedp.WaitVisible(chromedp.CSS("#matrix")))
+	if w := eval(`String(document.querySelector('#matrix').getBoundingClientRect().width)`); w != "638" {
+		t.Errorf("matrix width %s px, want 638 (16 cells of 38 px and 15 gaps of 2)", w)
+	}
+	eval(`document.querySelector('a.mx-cell.mx-c0').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); ''`)
+	if d := eval(`document.querySelector('#matrix-detail').textContent`); d != "192.168.1.10 — Siemens AG\nline-1 · PLC-A · 00:1b:1b:00:00:0a · Siemens AG" {
+		t.Errorf("matrix hover details %q", d)
+	}
+	visit("groups",
+		chromedp.Navigate(srv.URL+"/devices/groups?by=role"),
+		chromedp.WaitVisible(chromedp.CSS("#device-groups")))
+	eval(`document.querySelector('details.group').open = true; ''`)
+	visit("groups-click",
+		chromedp.Click(chromedp.CSS("details.group tr[data-href] td:first-child")),
+		chromedp.WaitVisible(chromedp.CSS("#device-identity")))
+	if name := eval(`document.querySelector('#device-name').textContent`); name != "PLC-A" {
+		t.Errorf("row click opened %q, want PLC-A", name)
+	}
+
+	// API tokens (alice): the secret shows once; revoking asks first, and
+	// a "no" keeps the token.
+	visit("tokens",
+		chromedp.Navigate(srv.URL+"/tokens?lang=ja"),
+		chromedp.SendKeys(chromedp.CSS("#create-token input[name=name]"), "grafana"),
+		chromedp.Submit(chromedp.CSS("#create-token input[name=name]")),
+		chromedp.WaitVisible(chromedp.CSS("#token-value")))
+	if v := eval(`document.querySelector('#token-value').textContent`); v != "otst_secret01" {
+		t.Errorf("token shown %q", v)
+	}
+	eval(`window.__asked = ''; window.confirm = (q) => { window.__asked = q; return false; }; document.querySelector('#tokens form[data-confirm] button').click(); ''`)
+	if q, path := eval(`window.__asked`), eval(`location.pathname + location.search`); q != "このトークンを失効させますか? これを使うプログラムは動かなくなります。" || path != "/tokens" {
+		t.Errorf("revoke: asked %q, then at %s", q, path)
+	}
+	visit("tokens-revoked",
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true; document.querySelector('#tokens form[data-confirm] button').click(); undefined`),
+		chromedp.WaitVisible(chromedp.CSS("p.flash.info")))
+	if f := eval(`document.querySelector('p.flash.info').textContent`); f != "トークンを失効させました。" {
+		t.Errorf("after revoking: %q", f)
 	}
 
 	for _, v := range cspSeen {

@@ -60,6 +60,7 @@ type Devices interface {
 
 // DeviceRow is one device of the V1-1 list.
 type DeviceRow struct {
+	Key        string     `json:"key,omitempty"` // DeviceKeyString of the inventory key: /devices/{key}
 	Sensor     string     `json:"sensor"`
 	Segment    string     `json:"segment"` // "vlan 10", an interface label or ""
 	IP         netip.Addr `json:"ip"`

@@ -135,12 +135,16 @@ type deviceView struct {
 	FirstText string `json:"-"`
 	LastText  string `json:"-"`
 	Bytes     uint64 `json:"-"`
+	URL       string `json:"-"` // the detail page, "" without a key
 }
 
 func (p *Portal) devices(r *http.Request, rq *request, base string) (devicesModel, error) {
 	q := parseDeviceQuery(r.URL.Query())
 	all, err := p.deps.Devices.Devices(r.Context(), store.ForTenant(rq.user.Tenant))
 	if err != nil {
+		return devicesModel{}, err
+	}
+	if all, err = p.withNoteNames(r.Context(), store.ForTenant(rq.user.Tenant), all); err != nil {
 		return devicesModel{}, err
 	}
 	sel := selectDevices(all, q)
@@ -154,7 +158,7 @@ func (p *Portal) devices(r *http.Request, rq *request, base string) (devicesMode
 	m.Rows = make([]deviceView, 0, hi-lo)
 	for _, d := range sel[lo:hi] {
 		m.Rows = append(m.Rows, deviceView{DeviceRow: d, FirstText: localTime(d.FirstSeen, rq.loc, layoutMinute),
-			LastText: localTime(d.LastSeen, rq.loc, layoutMinute), Bytes: d.BytesSent + d.BytesRecv})
+			LastText: localTime(d.LastSeen, rq.loc, layoutMinute), Bytes: d.BytesSent + d.BytesRecv, URL: rowURL(d.Key)})
 	}
 	if hi > lo {
 		m.First, m.Last = lo+1, hi
@@ -213,6 +217,9 @@ const utf8BOM = "\ufeff"
 func (p *Portal) devicesCSV(w http.ResponseWriter, r *http.Request, rq *request) {
 	q := parseDeviceQuery(r.URL.Query())
 	all, err := p.deps.Devices.Devices(r.Context(), store.ForTenant(rq.user.Tenant))
+	if err == nil {
+		all, err = p.withNoteNames(r.Context(), store.ForTenant(rq.user.Tenant), all)
+	}
 	if err != nil {
 		p.internalError(w, r, err)
 		return

@@ -330,6 +330,8 @@ type env struct {
 	auth  *fakeAuth
 	state *memState
 	data  *fakeData
+	dev   *devFakes   // device pages (devicepages_test.go)
+	adm   *adminFakes // administration pages (admin_fakes_test.go)
 	srv   *httptest.Server
 	p     *Portal
 }
@@ -339,9 +341,13 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, clk: &clock{t: testNow}, state: newMemState()}
 	e.auth = newFakeAuth(e.clk)
 	e.data = &fakeData{clk: e.clk, devices: testDevices()}
+	e.dev = newDevFakes()
+	e.adm = newAdminFakes(e.clk, e.auth)
 	p, err := New(Config{Now: e.clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Deps{
 		Auth: e.auth, Sessions: e.state,
 		Tenants: e.data, Traffic: e.data, Devices: e.data, Audit: e.data,
+		Device: DeviceDeps{Inventory: e.dev, State: e.dev},
+		Admin:  e.adm.deps(),
 	})
 	if err != nil {
 		t.Fatal(err)

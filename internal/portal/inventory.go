@@ -13,6 +13,7 @@ import (
 // the sensor d.Key.Sensor names. A device known only by MAC has no IP.
 func DeviceRowOf(d inventory.Device, sensor string) DeviceRow {
 	row := DeviceRow{
+		Key:        DeviceKeyString(d.Key),
 		Sensor:     sensor,
 		Segment:    d.Key.Segment,
 		IP:         d.Key.Addr,

@@ -37,7 +37,7 @@ func TestDeviceRowOf(t *testing.T) {
 		BytesSent: 10, BytesRecv: 20, Peers: 3, Role: "plc", Type: "server", Importance: 88,
 	}
 	r := DeviceRowOf(d, "line-1")
-	want := DeviceRow{Sensor: "line-1", Segment: "vlan 10", IP: netip.MustParseAddr("192.168.0.7"), MAC: "00:1b:1b:04:05:06",
+	want := DeviceRow{Key: "11,vlan+10,192.168.0.7", Sensor: "line-1", Segment: "vlan 10", IP: netip.MustParseAddr("192.168.0.7"), MAC: "00:1b:1b:04:05:06",
 		Vendor: "Siemens AG", Name: "AAA", OS: "Windows 10 1809", Role: "plc", Type: "server",
 		FirstSeen: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 11, 27, 1, 2, 3, 0, time.UTC),
 		BytesSent: 10, BytesRecv: 20, Peers: 3, Importance: 88}

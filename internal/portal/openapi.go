@@ -178,5 +178,8 @@ func jsonContent(schema any) map[string]any {
 // openAPI serves the document; it describes the API, which is public
 // knowledge, so it needs no authentication.
 func (p *Portal) openAPI(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, openAPIDoc())
+	doc := openAPIDoc()
+	addDeviceAPI(doc)
+	addAdminAPI(doc)
+	writeJSON(w, http.StatusOK, doc)
 }

@@ -70,6 +70,8 @@ type Deps struct {
 	Traffic  Traffic
 	Devices  Devices
 	Audit    AuditLog
+	Admin    AdminDeps  // operator console, users, settings, system log, API tokens (deps_admin.go)
+	Device   DeviceDeps // device detail, lists by protocol and role, matrices, notes, asset register (deps_devices.go)
 }
 
 func (d Deps) check() error {

@@ -30,10 +30,36 @@ func (p *Portal) routes() http.Handler {
 	mux.Handle("GET /{$}", p.web(p.tenantPage(p.homePage)))
 	mux.Handle("GET /devices", p.web(p.tenantPage(p.devicesPage)))
 	mux.Handle("GET /devices.csv", p.web(p.tenantPage(p.devicesCSV)))
+	mux.Handle("GET /devices/groups", p.web(p.tenantPage(p.deviceGroupsPage)))
+	mux.Handle("GET /devices/matrix", p.web(p.tenantPage(p.matrixPage)))
+	mux.Handle("GET /devices/register", p.web(p.tenantPage(p.registerPage)))
+	mux.Handle("POST /devices/register", p.web(p.tenantPage(p.adminPage(p.registerUpload))))
+	mux.Handle("GET /devices/{key}", p.web(p.tenantPage(p.devicePage)))
+	mux.Handle("POST /devices/{key}/notes", p.web(p.tenantPage(p.adminPage(p.deviceNotesSubmit))))
 	mux.Handle("GET /traffic", p.web(p.tenantPage(p.trafficPage)))
 	mux.Handle("GET /rankings", p.web(p.tenantPage(p.rankingsPage)))
 	mux.Handle("GET /rankings.csv", p.web(p.tenantPage(p.rankingsCSV)))
 	mux.Handle("GET /audit", p.web(p.tenantPage(p.adminPage(p.auditPage))))
+
+	// Administration (admin_*.go, operator*.go, users.go, settings.go, systemlog.go, tokens.go).
+	mux.Handle("GET /users", p.web(p.tenantPage(p.adminPage(p.usersPage))))
+	mux.Handle("POST /users", p.web(p.tenantPage(p.adminPage(p.addUserSubmit))))
+	mux.Handle("POST /users/{user}/remove", p.web(p.tenantPage(p.adminPage(p.userActionSubmit("remove")))))
+	mux.Handle("POST /users/{user}/reset", p.web(p.tenantPage(p.adminPage(p.userActionSubmit("reset")))))
+	mux.Handle("POST /users/{user}/unlock", p.web(p.tenantPage(p.adminPage(p.userActionSubmit("unlock")))))
+	mux.Handle("GET /settings", p.web(p.tenantPage(p.adminPage(p.settingsPage))))
+	mux.Handle("POST /settings", p.web(p.tenantPage(p.adminPage(p.settingsSubmit))))
+	mux.Handle("GET /system-log", p.web(p.tenantPage(p.adminPage(p.systemLogPage))))
+	mux.Handle("GET /system-log.csv", p.web(p.tenantPage(p.adminPage(p.systemLogCSV))))
+	mux.Handle("GET /tokens", p.web(p.accessPage(everyone, p.tokensPage)))
+	mux.Handle("POST /tokens", p.web(p.accessPage(everyone, p.createTokenSubmit)))
+	mux.Handle("POST /tokens/{token}/revoke", p.web(p.accessPage(everyone, p.revokeTokenSubmit)))
+	mux.Handle("GET /operator", p.web(p.accessPage(operatorsOnly, p.operatorPage)))
+	mux.Handle("GET /operator/sensors", p.web(p.accessPage(operatorsOnly, p.providerSensorsPage)))
+	mux.Handle("POST /operator/tenants", p.web(p.accessPage(operatorsOnly, p.createTenantSubmit)))
+	mux.Handle("GET /operator/tenants/{tenant}", p.web(p.accessPage(operatorsOnly, p.tenantPageOp)))
+	mux.Handle("POST /operator/tenants/{tenant}/sensors", p.web(p.accessPage(operatorsOnly, p.enrolSensorSubmit)))
+	mux.Handle("POST /operator/tenants/{tenant}/sensors/{sensor}/revoke", p.web(p.accessPage(operatorsOnly, p.revokeSensorSubmit)))
 
 	for _, rt := range p.apiRoutes() {
 		mux.Handle(rt.pattern, rt.handler)
@@ -56,10 +82,35 @@ func (p *Portal) apiRoutes() []route {
 		{"GET /api/v1/home", p.api(p.tenantAPI(p.homeAPI))},
 		{"GET /api/v1/devices", p.api(p.tenantAPI(p.devicesAPI))},
 		{"GET /api/v1/devices.csv", p.api(p.tenantAPI(p.devicesCSV))},
+		{"GET /api/v1/devices/groups", p.api(p.tenantAPI(p.deviceGroupsAPI))},
+		{"GET /api/v1/devices/matrix", p.api(p.tenantAPI(p.matrixAPI))},
+		{"GET /api/v1/devices/register", p.api(p.tenantAPI(p.registerAPI))},
+		{"PUT /api/v1/devices/register", p.api(p.tenantAPI(adminAPI(p.registerImportAPI)))},
+		{"GET /api/v1/devices/{key}", p.api(p.tenantAPI(p.deviceAPI))},
+		{"GET /api/v1/devices/{key}/traffic", p.api(p.tenantAPI(p.deviceTrafficAPI))},
+		{"PUT /api/v1/devices/{key}/notes", p.api(p.tenantAPI(adminAPI(p.deviceNotesAPI)))},
 		{"GET /api/v1/traffic", p.api(p.tenantAPI(p.trafficAPI))},
 		{"GET /api/v1/rankings", p.api(p.tenantAPI(p.rankingsAPI))},
 		{"GET /api/v1/rankings.csv", p.api(p.tenantAPI(p.rankingsCSV))},
 		{"GET /api/v1/audit", p.api(p.tenantAPI(adminAPI(p.auditAPI)))},
+		{"GET /api/v1/users", p.api(p.tenantAPI(adminAPI(p.usersAPI)))},
+		{"POST /api/v1/users", p.api(p.tenantAPI(adminAPI(p.addUserAPI)))},
+		{"DELETE /api/v1/users/{user}", p.api(p.tenantAPI(adminAPI(p.userActionAPI("remove"))))},
+		{"POST /api/v1/users/{user}/password", p.api(p.tenantAPI(adminAPI(p.userActionAPI("reset"))))},
+		{"POST /api/v1/users/{user}/unlock", p.api(p.tenantAPI(adminAPI(p.userActionAPI("unlock"))))},
+		{"GET /api/v1/settings", p.api(p.tenantAPI(adminAPI(p.settingsAPI)))},
+		{"PUT /api/v1/settings", p.api(p.tenantAPI(adminAPI(p.settingsPutAPI)))},
+		{"GET /api/v1/system-log", p.api(p.tenantAPI(adminAPI(p.systemLogAPI)))},
+		{"GET /api/v1/system-log.csv", p.api(p.tenantAPI(adminAPI(p.systemLogCSV)))},
+		{"GET /api/v1/tokens", p.api(p.accessAPI(everyone, p.tokensAPI))},
+		{"POST /api/v1/tokens", p.api(p.accessAPI(everyone, p.createTokenAPI))},
+		{"DELETE /api/v1/tokens/{token}", p.api(p.accessAPI(everyone, p.revokeTokenAPI))},
+		{"GET /api/v1/operator/tenants", p.api(p.accessAPI(operatorsOnly, p.operatorAPI))},
+		{"POST /api/v1/operator/tenants", p.api(p.accessAPI(operatorsOnly, p.createTenantAPI))},
+		{"GET /api/v1/operator/tenants/{tenant}", p.api(p.accessAPI(operatorsOnly, p.tenantAPIOp))},
+		{"POST /api/v1/operator/tenants/{tenant}/sensors", p.api(p.accessAPI(operatorsOnly, p.enrolSensorAPI))},
+		{"POST /api/v1/operator/tenants/{tenant}/sensors/{sensor}/revoke", p.api(p.accessAPI(operatorsOnly, p.revokeSensorAPI))},
+		{"GET /api/v1/operator/sensors", p.api(p.accessAPI(operatorsOnly, p.providerSensorsAPI))},
 		{"GET /api/v1/openapi.json", p.api(p.openAPI)},
 	}
 }

@@ -46,6 +46,7 @@ func (s *Server) portalDeps() portal.Deps {
 		Traffic:  s.store,
 		Devices:  portalDevices{s},
 		Audit:    s.store,
+		Device:   portal.DeviceDeps{Inventory: portalDevices{s}, State: s.store},
 	}
 }
 
@@ -55,6 +56,20 @@ type portalDevices struct{ s *Server }
 
 // Devices implements portal.Devices.
 func (d portalDevices) Devices(ctx context.Context, sc store.Scope) ([]portal.DeviceRow, error) {
+	devs, err := d.InventoryDevices(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]portal.DeviceRow, 0, len(devs))
+	for _, dev := range devs {
+		rows = append(rows, portal.DeviceRowOf(dev.Device, dev.SensorName))
+	}
+	return rows, nil
+}
+
+// InventoryDevices implements portal.DeviceInventory: the inventory keys
+// devices by the store's sensor id, the portal shows the sensor's name.
+func (d portalDevices) InventoryDevices(ctx context.Context, sc store.Scope) ([]portal.InventoryDevice, error) {
 	inv, err := d.s.inv.get(ctx, sc)
 	if err != nil {
 		return nil, err
@@ -63,18 +78,19 @@ func (d portalDevices) Devices(ctx context.Context, sc store.Scope) ([]portal.De
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]string, len(sensors))
+	byKey := make(map[string]store.Sensor, len(sensors))
 	for _, sn := range sensors {
-		names[sensorKey(sn.ID)] = sn.Name
+		byKey[sensorKey(sn.ID)] = sn
 	}
 	devs := inv.Devices()
-	rows := make([]portal.DeviceRow, 0, len(devs))
+	out := make([]portal.InventoryDevice, 0, len(devs))
 	for _, dev := range devs {
-		name := names[dev.Key.Sensor]
-		if name == "" {
+		sn, ok := byKey[dev.Key.Sensor]
+		name := sn.Name
+		if !ok {
 			name = dev.Key.Sensor
 		}
-		rows = append(rows, portal.DeviceRowOf(dev, name))
+		out = append(out, portal.InventoryDevice{SensorID: sn.ID, SensorName: name, Device: dev})
 	}
-	return rows, nil
+	return out, nil
 }

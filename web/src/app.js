@@ -12,6 +12,8 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 
 import { formatBytes } from './format.js';
+import './admin.js';
+import './devices.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, CanvasRenderer]);
 
