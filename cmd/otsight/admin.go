@@ -243,9 +243,13 @@ func printResponse(w io.Writer, op string, r server.Response) {
 				t.Name, t.ID, t.MaxSensors, t.MaxUsers, t.MaxDevicesPerSensor)
 		}
 		for _, u := range r.Users {
-			fmt.Fprintf(w, "administrator %s <%s>: first login with a one-time code sent by e-mail\n", u.Login, u.Email)
+			printActivation(w, "administrator", u)
 		}
-	case server.OpUserAdd, server.OpUserList:
+	case server.OpUserAdd:
+		for _, u := range r.Users {
+			printActivation(w, "user", u)
+		}
+	case server.OpUserList:
 		for _, u := range r.Users {
 			fmt.Fprintf(w, "%-30s %-30s %-6s %s\n", u.Login, u.Email, u.Role, map[bool]string{true: "disabled"}[u.Disabled])
 		}
@@ -298,4 +302,13 @@ func printResponse(w io.Writer, op string, r server.Response) {
 			}
 		}
 	}
+}
+
+// printActivation shows a new user's login and initial password, once: the
+// password is stored only as a hash and must be changed at first login,
+// after the one-time code e-mailed to the address.
+func printActivation(w io.Writer, what string, u server.UserInfo) {
+	fmt.Fprintf(w, "%s %s <%s> (%s)\n", what, u.Login, u.Email, u.Role)
+	fmt.Fprintf(w, "login: %s\npassword: %s\n", u.Login, u.InitialPassword)
+	fmt.Fprintln(w, "(shown once; the first login asks for a one-time code sent to the address, then a new password)")
 }

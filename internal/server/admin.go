@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/otsight/otsight/internal/auth"
+
 	"github.com/otsight/otsight/internal/ingest"
 	"github.com/otsight/otsight/internal/pki"
 	"github.com/otsight/otsight/internal/store"
@@ -75,6 +77,9 @@ type UserInfo struct {
 	Email    string `json:"email"`
 	Role     string `json:"role"`
 	Disabled bool   `json:"disabled,omitempty"`
+	// InitialPassword is shown once, when the user is created; it must be
+	// changed at the first login.
+	InitialPassword string `json:"initial_password,omitempty"`
 }
 
 // SensorInfo describes a sensor.
@@ -118,10 +123,22 @@ type Admin struct {
 	live *Server // nil when run against a stopped server's data directory
 	now  func() time.Time
 	log  *slog.Logger
+	// by names who asks in the audit log: "" for the command line.
+	by string
+	// auth creates users with their initial password (and audits it).
+	auth *auth.Service
 }
 
-// actor names the operator in the audit log.
+// actor names the operator of the command line in the audit log.
 const actor = "operator:otsight-admin"
+
+// as returns the same admin acting for a portal user, whose login the
+// audit log then names.
+func (a *Admin) as(login string) *Admin {
+	c := *a
+	c.by = login
+	return &c
+}
 
 // Do runs one request.
 func (a *Admin) Do(ctx context.Context, req Request) Response {
@@ -160,7 +177,11 @@ func (a *Admin) do(ctx context.Context, req Request) (Response, error) {
 }
 
 func (a *Admin) audit(ctx context.Context, sc store.Scope, action, target, detail string) {
-	e := store.AuditEntry{Time: a.now(), Actor: actor, Action: action, Target: target, Detail: detail}
+	who := actor
+	if a.by != "" {
+		who = a.by
+	}
+	e := store.AuditEntry{Time: a.now(), Actor: who, Action: action, Target: target, Detail: detail}
 	if err := a.st.Audit(ctx, sc, e); err != nil {
 		a.log.Error("audit", "action", action, "target", target, "err", err)
 	}
@@ -239,15 +260,18 @@ func (a *Admin) tenantList(ctx context.Context) (Response, error) {
 // addUser creates a user who has no password yet: the portal's first login
 // goes through the e-mailed one-time code and sets one (MustChange).
 func (a *Admin) addUser(ctx context.Context, t store.Tenant, login, email string, role store.Role) (UserInfo, error) {
-	sc := store.ForTenant(t.ID)
-	u, err := a.st.CreateUser(ctx, sc, store.User{
-		Tenant: t.ID, Login: login, Email: email, Role: role, MustChange: true, Created: a.now(),
-	})
+	who := actor
+	if a.by != "" {
+		who = a.by
+	}
+	op := auth.Principal{Login: who, Tenant: auth.OperatorTenant, Role: store.RoleOperator}
+	act, err := a.auth.AddUser(ctx, op, t.ID, auth.NewUser{Login: login, Email: email, Role: role})
 	if err != nil {
 		return UserInfo{}, fmt.Errorf("user %q: %w", login, err)
 	}
-	a.audit(ctx, sc, "user.add", "user:"+login, "role="+string(role))
-	return UserInfo{ID: int64(u.ID), Tenant: t.Name, Login: u.Login, Email: u.Email, Role: string(u.Role)}, nil
+	u := act.User
+	return UserInfo{ID: int64(u.ID), Tenant: t.Name, Login: act.Login, Email: u.Email, Role: string(u.Role),
+		InitialPassword: act.InitialPassword}, nil
 }
 
 func (a *Admin) userAdd(ctx context.Context, req Request) (Response, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/quotedprintable"
 	"net/http"
@@ -13,8 +14,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/otsight/otsight/internal/auth"
+	"github.com/otsight/otsight/internal/sensor"
 	"github.com/otsight/otsight/internal/store"
 )
 
@@ -184,5 +187,71 @@ func TestServerPortalLogin(t *testing.T) {
 		"current": {other.InitialPassword}, "new": {newPass}, "confirm": {newPass}}), "/")
 	if res := b2.do("GET", "/devices/"+url.PathEscape(key), nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("tenant B opening tenant A's device: %d, want 404", res.StatusCode)
+	}
+}
+
+// TestServerPortalAdapters checks what the server hands the portal beyond
+// the store itself: tenant settings laid over the tenant, sensor enrolment
+// from the operator console (a token a real sensor enrols with, audited
+// under the portal user's login), and the health lines.
+func TestServerPortalAdapters(t *testing.T) {
+	ctx := context.Background()
+	s := startServer(t, testConfig(t.TempDir()))
+	act, err := s.Auth().CreateTenant(ctx, auth.System, "plant-c", 2, "c@example.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := store.ForTenant(act.Tenant.ID)
+	tn, err := portalTenants{s}.Tenant(ctx, sc)
+	if err != nil || tn.TimeZone != "Asia/Tokyo" || tn.FoldInternet {
+		t.Fatalf("tenant before settings: %+v, %v", tn, err)
+	}
+	for k, v := range map[string]string{"time_zone": `"Europe/Berlin"`, "fold_internet": `true`} {
+		if err := s.Store().PutSetting(ctx, sc, k, json.RawMessage(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tn, err = (portalTenants{s}).Tenant(ctx, sc); err != nil || tn.TimeZone != "Europe/Berlin" || !tn.FoldInternet {
+		t.Fatalf("tenant after settings: %+v, %v", tn, err)
+	}
+
+	op := auth.Principal{Login: "op-yamada", Tenant: auth.OperatorTenant, Role: store.RoleOperator}
+	en, err := portalSensors{s}.EnrolSensor(ctx, op, act.Tenant.ID, "line-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if en.Sensor.Name != "line-9" || en.Server != "https://"+s.IngestAddr() || en.Token == "" || en.CAFingerprint != s.CA().Fingerprint().String() {
+		t.Fatalf("enrolment %+v", en)
+	}
+	id, err := sensor.Enroll(ctx, sensor.EnrollConfig{Server: en.Server, Token: en.Token,
+		StateDir: t.TempDir(), Timeout: 10 * time.Second})
+	if err != nil || id.SensorID() != fmt.Sprint(int64(en.Sensor.ID)) {
+		t.Fatalf("enrol with the console's token: %v", err)
+	}
+	entries, err := s.Store().AuditLog(ctx, sc, time.Time{}, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		found = found || (e.Action == "sensor.add" && e.Actor == "op-yamada")
+	}
+	if !found {
+		t.Errorf("sensor.add by op-yamada not in the audit log: %+v", entries)
+	}
+	if err := (portalSensors{s}).RevokeSensor(ctx, op, act.Tenant.ID, en.Sensor.ID); err != nil {
+		t.Fatal(err)
+	}
+	if sn, _ := s.Store().Sensor(ctx, sc, en.Sensor.ID); !sn.Revoked {
+		t.Errorf("sensor not revoked: %+v", sn)
+	}
+	lines, err := portalHealth{s}.SensorHealth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if l.Sensor == en.Sensor.ID {
+			t.Errorf("revoked sensor in the health report: %+v", l)
+		}
 	}
 }

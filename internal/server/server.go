@@ -135,7 +135,7 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (*Server, err
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.health = newMonitor(cfg.Health, s.mailer, s.store, s.ingest, s.obs, now, log.With("component", "health"))
-	s.admin = &Admin{cfg: cfg, st: s.store, ca: ca, inv: s.inv, live: s, now: now, log: log.With("component", "admin")}
+	s.admin = &Admin{cfg: cfg, st: s.store, ca: ca, inv: s.inv, live: s, now: now, log: log.With("component", "admin"), auth: s.auth}
 
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.reg.MustRegister(s.ingest.Collectors()...)

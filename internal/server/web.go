@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/otsight/otsight/internal/auth"
 	"github.com/otsight/otsight/internal/portal"
@@ -42,11 +44,15 @@ func (s *Server) portalDeps() portal.Deps {
 	return portal.Deps{
 		Auth:     s.auth,
 		Sessions: s.store,
-		Tenants:  s.store,
+		Tenants:  portalTenants{s},
 		Traffic:  s.store,
 		Devices:  portalDevices{s},
 		Audit:    s.store,
 		Device:   portal.DeviceDeps{Inventory: portalDevices{s}, State: s.store},
+		Admin: portal.AdminDeps{
+			Accounts: s.auth, Provider: s.store, Health: portalHealth{s},
+			Sensors: portalSensors{s}, State: s.store,
+		},
 	}
 }
 
@@ -93,4 +99,107 @@ func (d portalDevices) InventoryDevices(ctx context.Context, sc store.Scope) ([]
 		out = append(out, portal.InventoryDevice{SensorID: sn.ID, SensorName: name, Device: dev})
 	}
 	return out, nil
+}
+
+// portalHealth gives the portal's operator console the monitor's view of
+// every sensor.
+type portalHealth struct{ s *Server }
+
+// SensorHealth implements portal.HealthReport.
+func (h portalHealth) SensorHealth(ctx context.Context) ([]portal.SensorHealth, error) {
+	rep, err := h.s.health.check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]portal.SensorHealth, 0, len(rep.Sensors))
+	for _, sh := range rep.Sensors {
+		out = append(out, portal.SensorHealth{
+			Tenant: store.TenantID(sh.TenantID), Sensor: store.SensorID(sh.SensorID),
+			LastUpload: sh.LastUpload, DataEnd: sh.DataEnd,
+			ClockSkew: time.Duration(sh.ClockSkew * float64(time.Second)),
+			// Every upload carries the sensor's clock (Date header).
+			ClockKnown:  !sh.LastUpload.IsZero(),
+			KernelDrops: sh.KernelDrops, Drops: sh.Drops, Faults: sh.Faults,
+		})
+	}
+	return out, nil
+}
+
+// portalSensors enrols and revokes sensors from the operator console
+// through the same code as `otsight admin sensor add|revoke`, so both
+// audit alike.
+type portalSensors struct{ s *Server }
+
+func (p portalSensors) tenantName(ctx context.Context, id store.TenantID) (string, error) {
+	t, err := p.s.store.Tenant(ctx, store.ForTenant(id))
+	if err != nil {
+		return "", err
+	}
+	return t.Name, nil
+}
+
+// EnrolSensor implements portal.SensorAdmin.
+func (p portalSensors) EnrolSensor(ctx context.Context, actor auth.Principal, tenant store.TenantID, name string) (portal.Enrolment, error) {
+	tn, err := p.tenantName(ctx, tenant)
+	if err != nil {
+		return portal.Enrolment{}, err
+	}
+	resp, err := p.s.admin.as(actor.Login).do(ctx, Request{Op: OpSensorAdd, Tenant: tn, Name: name, On: true})
+	if err != nil {
+		return portal.Enrolment{}, err
+	}
+	e := resp.Enrolment
+	sn, err := p.s.store.Sensor(ctx, store.ForTenant(tenant), store.SensorID(e.SensorID))
+	if err != nil {
+		return portal.Enrolment{}, err
+	}
+	return portal.Enrolment{Sensor: sn, Token: e.Token, Expires: e.Expires, CAFingerprint: e.CAFingerprint,
+		Server: "https://" + p.s.IngestAddr()}, nil
+}
+
+// RevokeSensor implements portal.SensorAdmin.
+func (p portalSensors) RevokeSensor(ctx context.Context, actor auth.Principal, tenant store.TenantID, id store.SensorID) error {
+	tn, err := p.tenantName(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	sn, err := p.s.store.Sensor(ctx, store.ForTenant(tenant), id)
+	if err != nil {
+		return err
+	}
+	_, err = p.s.admin.as(actor.Login).do(ctx, Request{Op: OpSensorRevoke, Tenant: tn, Name: sn.Name})
+	return err
+}
+
+// portalTenants gives the portal each tenant with the settings its admins
+// changed in the portal (S1-1: time zone, Internet folding) laid over the
+// stored tenant: store.Tenant has no update, settings are per-tenant keys.
+type portalTenants struct{ s *Server }
+
+// Tenant implements portal.Tenants.
+func (p portalTenants) Tenant(ctx context.Context, sc store.Scope) (store.Tenant, error) {
+	t, err := p.s.store.Tenant(ctx, sc)
+	if err != nil {
+		return t, err
+	}
+	if raw, err := p.s.store.Setting(ctx, sc, "time_zone"); err == nil {
+		var tz string
+		if json.Unmarshal(raw, &tz) == nil && tz != "" {
+			if _, err := time.LoadLocation(tz); err == nil {
+				t.TimeZone = tz
+			}
+		}
+	}
+	if raw, err := p.s.store.Setting(ctx, sc, "fold_internet"); err == nil {
+		var fold bool
+		if json.Unmarshal(raw, &fold) == nil {
+			t.FoldInternet = fold
+		}
+	}
+	return t, nil
+}
+
+// Sensors implements portal.Tenants.
+func (p portalTenants) Sensors(ctx context.Context, sc store.Scope) ([]store.Sensor, error) {
+	return p.s.store.Sensors(ctx, sc)
 }
