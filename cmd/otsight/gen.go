@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/otsight/otsight/internal/gen"
@@ -25,8 +30,12 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	recDir := fs.String("records", "", "write the sensor's minute batches into spool `DIR`")
 	truth := fs.String("truth", "", "write the injected events to `FILE` (JSON lines)")
 	realtime := fs.Bool("realtime", false, "pace the packet output to the wall clock")
+	upload := fs.Bool("upload", false, "send the records to a server as the sensor enrolled in --state (otsight sensor enroll), through a spool (--records, default STATE/gen-spool)")
+	stateDir := fs.String("state", defaultStateDir, "with --upload: `DIR` of the sensor's enrolment")
+	server := fs.String("server", "", "with --upload: the server's ingest `URL` (default: the one enrolled with)")
+	proxy := fs.String("proxy", "", "with --upload: HTTPS proxy `URL` (default: HTTPS_PROXY from the environment)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: otsight gen --preset NAME|--plant FILE --duration D [--start TIME] [--seed N] (--out FILE | --records DIR) [--truth FILE]\n\nGenerates synthetic plant traffic, as packets or as the sensor's records.")
+		fmt.Fprintln(stderr, "usage: otsight gen --preset NAME|--plant FILE --duration D [--start TIME] [--seed N] (--out FILE | --records DIR | --upload [--state DIR]) [--truth FILE]\n\nGenerates synthetic plant traffic, as packets or as the sensor's records.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -35,6 +44,9 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "otsight gen: %v\n", err)
 		return 1
+	}
+	if *upload && *recDir == "" {
+		*recDir = filepath.Join(*stateDir, "gen-spool")
 	}
 	if (*preset == "") == (*plantFile == "") || *durS == "" || (*out == "") == (*recDir == "") || fs.NArg() > 0 {
 		fs.Usage()
@@ -64,10 +76,13 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	o := gen.Options{Plant: p, Start: start, Duration: dur, Seed: *seed, Realtime: *realtime}
 	t0 := time.Now()
 	var st *gen.Stats
-	if *out != "" {
+	switch {
+	case *out != "":
 		st, err = genPackets(o, *out)
-	} else {
-		st, err = genRecords(o, *recDir)
+	case *upload:
+		st, err = genUpload(o, *recDir, *stateDir, *server, *proxy, stderr)
+	default:
+		st, err = genRecords(o, *recDir, "")
 	}
 	if err != nil {
 		return fail(err)
@@ -95,8 +110,10 @@ func genPackets(o gen.Options, name string) (*gen.Stats, error) {
 }
 
 // genRecords writes batches into a sensor spool, continuing its sequence
-// numbers, so an uploader drains it like a sensor's.
-func genRecords(o gen.Options, dir string) (*gen.Stats, error) {
+// numbers, so an uploader drains it like a sensor's. A non-empty sensorID
+// labels the batches as that enrolled sensor's (the server refuses a batch
+// whose header names another sensor than its certificate).
+func genRecords(o gen.Options, dir, sensorID string) (*gen.Stats, error) {
 	spool, err := sensor.OpenSpool(dir)
 	if err != nil {
 		return nil, err
@@ -119,6 +136,9 @@ func genRecords(o gen.Options, dir string) (*gen.Stats, error) {
 		done <- err
 	}()
 	st, err := gen.WriteRecords(o, next, func(b *record.Batch) error {
+		if sensorID != "" {
+			b.Header.SensorID = sensorID
+		}
 		batches <- b
 		return nil
 	})
@@ -142,4 +162,44 @@ func genTruth(o gen.Options, name string) error {
 		return err
 	}
 	return errors.Join(gen.WriteTruth(f, events), f.Close())
+}
+
+// genUpload generates the records into a spool and uploads it to the
+// server as the enrolled sensor does, over mutual TLS, until the spool is
+// empty (or Ctrl-C: what is left stays spooled for the next run).
+func genUpload(o gen.Options, dir, stateDir, server, proxy string, stderr io.Writer) (*gen.Stats, error) {
+	id, err := sensor.LoadIdentity(stateDir)
+	if err != nil {
+		return nil, fmt.Errorf("--upload: %w", err)
+	}
+	st, err := genRecords(o, dir, id.SensorID())
+	if err != nil {
+		return st, err
+	}
+	spool, err := sensor.OpenSpool(dir)
+	if err != nil {
+		return st, err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sid := id.SensorID()
+	up, err := newUploader(server, stateDir, proxy, &sid, spool, log)
+	if err != nil {
+		return st, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	up.Start(ctx)
+	waitUploaded(ctx, spool, log)
+	up.Stop()
+	left, err := spool.Pending()
+	if err != nil {
+		return st, err
+	}
+	s := up.Stats()
+	fmt.Fprintf(stderr, "otsight gen: uploaded %d batches (%d already stored), %d refused, %d left in %s\n",
+		s.Stored, s.Duplicates, s.Refused, len(left), dir)
+	if len(left) > 0 || s.Refused > 0 {
+		return st, fmt.Errorf("%d batches not uploaded, %d refused", len(left), s.Refused)
+	}
+	return st, nil
 }
