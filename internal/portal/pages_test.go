@@ -157,6 +157,7 @@ func TestEveryPageIsCSPClean(t *testing.T) {
 		{in, "/rankings?kind=device_peers", 200},
 		{in, "/rankings?kind=device_importance", 200},
 		{in, "/rankings?kind=vendor_devices", 200},
+		{in, "/rankings?kind=service_devices", 200},
 		{in, "/rankings?kind=nope", 400},
 		{admin, "/audit", 200},
 		{admin, "/audit?since=2026-11-25", 200},

@@ -21,11 +21,12 @@ const (
 	rankDevicePeers      = "device_peers"      // V4-2
 	rankDeviceImportance = "device_importance" // V4-3
 	rankServiceTraffic   = "service_traffic"   // V4-4
+	rankServiceDevices   = "service_devices"   // V4-5
 	rankVendorDevices    = "vendor_devices"    // V4-6
 )
 
 // rankKinds in the order the page offers them.
-var rankKinds = []string{rankDeviceTraffic, rankDevicePeers, rankDeviceImportance, rankServiceTraffic, rankVendorDevices}
+var rankKinds = []string{rankDeviceTraffic, rankDevicePeers, rankDeviceImportance, rankServiceTraffic, rankServiceDevices, rankVendorDevices}
 
 const (
 	defaultRankLimit = 20
@@ -126,6 +127,16 @@ func (p *Portal) rankings(r *http.Request, rq *request) (rankModel, int, error) 
 			}
 			m.Rows = append(m.Rows, row)
 		}
+	case rankServiceDevices:
+		inv, err := p.deps.Device.inventory()
+		if err != nil {
+			return m, http.StatusInternalServerError, err
+		}
+		devs, err := inv.InventoryDevices(ctx, scope)
+		if err != nil {
+			return m, http.StatusInternalServerError, err
+		}
+		m.Rows = rankServices(devs)
 	default:
 		devs, err := p.deps.Devices.Devices(ctx, scope)
 		if err != nil {
@@ -186,6 +197,31 @@ func rankDevices(devs []DeviceRow, kind string) []rankRow {
 		}
 		rows = append(rows, rankRow{Label: label, Sensor: d.Sensor, Name: d.Name, Value: value(d)})
 	}
+	return rows
+}
+
+// rankServices ranks the services (protocols) devices answer by how many
+// devices serve each, with those devices' addresses (V4-5); ties in
+// service name order.
+func rankServices(devs []InventoryDevice) []rankRow {
+	by := map[string][]string{}
+	for _, d := range devs {
+		label := ipText(d.Device.Key.Addr)
+		if label == "" {
+			label = d.Device.Key.MAC.String()
+		}
+		for _, pc := range d.Device.Serves {
+			by[pc.Protocol] = append(by[pc.Protocol], label)
+		}
+	}
+	rows := make([]rankRow, 0, len(by))
+	for svc, addrs := range by {
+		slices.Sort(addrs)
+		rows = append(rows, rankRow{Label: svc, Value: uint64(len(addrs)), Addresses: addrs})
+	}
+	slices.SortFunc(rows, func(a, b rankRow) int {
+		return cmp.Or(cmp.Compare(b.Value, a.Value), strings.Compare(a.Label, b.Label))
+	})
 	return rows
 }
 

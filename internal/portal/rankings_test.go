@@ -28,6 +28,9 @@ func TestRankingsAPI(t *testing.T) {
 			`{"rank":1,"label":"192.168.1.2","sensor":"line-1","name":"eng-ws","value":100},` +
 			`{"rank":2,"label":"192.168.1.10","sensor":"line-1","name":"PLC-A","value":90},` +
 			`{"rank":3,"label":"10.0.0.5","sensor":"line-2","name":"Q-PLC","value":60}]}`},
+		{"?kind=service_devices", `{"query":{"kind":"service_devices","limit":20},"rows":[` +
+			`{"rank":1,"label":"melsec","value":1,"addresses":["10.0.0.5"]},` +
+			`{"rank":2,"label":"s7comm","value":1,"addresses":["192.168.1.10"]}]}`},
 		{"?kind=vendor_devices", `{"query":{"kind":"vendor_devices","limit":20},"rows":[` +
 			`{"rank":1,"label":"Mitsubishi Electric","value":2,"addresses":["10.0.0.5","10.0.0.20"]},` +
 			`{"rank":2,"label":"Siemens AG","value":1,"addresses":["192.168.1.10"]},` +
