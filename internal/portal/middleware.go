@@ -135,6 +135,12 @@ func (p *Portal) tenantPage(h tenantHandler) http.HandlerFunc {
 			return
 		}
 		if !tenantRole(u.Role) {
+			// An operator (the provider) has no tenant pages: its home is
+			// the operator console.
+			if u.Role == store.RoleOperator && r.URL.Path == "/" {
+				http.Redirect(w, r, "/operator", http.StatusSeeOther)
+				return
+			}
 			p.errorPage(w, r, http.StatusForbidden)
 			return
 		}

@@ -159,12 +159,21 @@ func TestEveryPageIsCSPClean(t *testing.T) {
 		{in, "/rankings?kind=vendor_devices", 200},
 		{in, "/rankings?kind=service_devices", 200},
 		{in, "/rankings?kind=nope", 400},
+		{in, "/maps/devices", 200},
+		{in, "/maps/devices?range=7d&sensor=11&subnet=192.168.1.0/24&protocol=s7comm", 200},
+		{in, "/maps/services", 200},
+		{in, "/maps/services?subnet=bogus", 400},
+		{in, "/ot/ip", 200},
+		{in, "/ot/ip?protocol=modbus&function=read&device=10.0.0", 200},
+		{in, "/ot/ethernet", 200},
+		{in, "/compare", 200},
+		{in, "/compare?a_from=bogus", 400},
 		{admin, "/audit", 200},
 		{admin, "/audit?since=2026-11-25", 200},
 		{in, "/audit", 403},
 		{in, "/password", 200},
 		{forced, "/password", 200},
-		{e.login("op"), "/", 403},
+		{e.login("op"), "/devices", 403},
 		{admin, "/users", 200},
 		{admin, "/settings", 200},
 		{admin, "/system-log", 200},
@@ -293,7 +302,7 @@ func TestAuthorization(t *testing.T) {
 		path string
 		want map[string]int
 	}{
-		{"/", map[string]int{"out": 303, "user": 200, "admin": 200, "operator": 403, "other": 200}},
+		{"/", map[string]int{"out": 303, "user": 200, "admin": 200, "operator": 303, "other": 200}}, // an operator is sent to /operator
 		{"/devices", map[string]int{"out": 303, "user": 200, "admin": 200, "operator": 403, "other": 200}},
 		{"/devices.csv", map[string]int{"out": 303, "user": 200, "admin": 200, "operator": 403, "other": 200}},
 		{"/traffic", map[string]int{"out": 303, "user": 200, "admin": 200, "operator": 403, "other": 200}},
