@@ -348,6 +348,7 @@ func newEnv(t *testing.T) *env {
 		Tenants: e.data, Traffic: e.data, Devices: e.data, Audit: e.data,
 		Device: DeviceDeps{Inventory: e.dev, State: e.dev},
 		Admin:  e.adm.deps(),
+		Maps:   newMapFakes().deps(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -181,5 +181,6 @@ func (p *Portal) openAPI(w http.ResponseWriter, r *http.Request) {
 	doc := openAPIDoc()
 	addDeviceAPI(doc)
 	addAdminAPI(doc)
+	addMapAPI(doc)
 	writeJSON(w, http.StatusOK, doc)
 }

@@ -72,6 +72,7 @@ type Deps struct {
 	Audit    AuditLog
 	Admin    AdminDeps  // operator console, users, settings, system log, API tokens (deps_admin.go)
 	Device   DeviceDeps // device detail, lists by protocol and role, matrices, notes, asset register (deps_devices.go)
+	Maps     MapDeps    // device and service maps, OT protocol tables, comparison of two periods (deps_maps.go)
 }
 
 func (d Deps) check() error {

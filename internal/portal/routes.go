@@ -40,6 +40,15 @@ func (p *Portal) routes() http.Handler {
 	mux.Handle("GET /rankings", p.web(p.tenantPage(p.rankingsPage)))
 	mux.Handle("GET /rankings.csv", p.web(p.tenantPage(p.rankingsCSV)))
 	mux.Handle("GET /audit", p.web(p.tenantPage(p.adminPage(p.auditPage))))
+	// Maps, OT protocol tables and the comparison of two periods (maps.go, otprotocols.go, compare.go).
+	mux.Handle("GET /maps/devices", p.web(p.tenantPage(p.mapPage("devices", p.deviceMap))))
+	mux.Handle("GET /maps/services", p.web(p.tenantPage(p.mapPage("services", p.serviceMap))))
+	mux.Handle("GET /ot/ip", p.web(p.tenantPage(p.otPage(otIP))))
+	mux.Handle("GET /ot/ip.csv", p.web(p.tenantPage(p.otCSV(otIP))))
+	mux.Handle("GET /ot/ethernet", p.web(p.tenantPage(p.otPage(otEthernet))))
+	mux.Handle("GET /ot/ethernet.csv", p.web(p.tenantPage(p.otCSV(otEthernet))))
+	mux.Handle("GET /compare", p.web(p.tenantPage(p.comparePage)))
+	mux.Handle("GET /compare.csv", p.web(p.tenantPage(p.compareCSV)))
 
 	// Administration (admin_*.go, operator*.go, users.go, settings.go, systemlog.go, tokens.go).
 	mux.Handle("GET /users", p.web(p.tenantPage(p.adminPage(p.usersPage))))
@@ -93,6 +102,14 @@ func (p *Portal) apiRoutes() []route {
 		{"GET /api/v1/rankings", p.api(p.tenantAPI(p.rankingsAPI))},
 		{"GET /api/v1/rankings.csv", p.api(p.tenantAPI(p.rankingsCSV))},
 		{"GET /api/v1/audit", p.api(p.tenantAPI(adminAPI(p.auditAPI)))},
+		{"GET /api/v1/maps/devices", p.api(p.tenantAPI(p.mapAPI(p.deviceMap)))},
+		{"GET /api/v1/maps/services", p.api(p.tenantAPI(p.mapAPI(p.serviceMap)))},
+		{"GET /api/v1/ot/ip", p.api(p.tenantAPI(p.otAPI(otIP)))},
+		{"GET /api/v1/ot/ip.csv", p.api(p.tenantAPI(p.otCSV(otIP)))},
+		{"GET /api/v1/ot/ethernet", p.api(p.tenantAPI(p.otAPI(otEthernet)))},
+		{"GET /api/v1/ot/ethernet.csv", p.api(p.tenantAPI(p.otCSV(otEthernet)))},
+		{"GET /api/v1/compare", p.api(p.tenantAPI(p.compareAPI))},
+		{"GET /api/v1/compare.csv", p.api(p.tenantAPI(p.compareCSV))},
 		{"GET /api/v1/users", p.api(p.tenantAPI(adminAPI(p.usersAPI)))},
 		{"POST /api/v1/users", p.api(p.tenantAPI(adminAPI(p.addUserAPI)))},
 		{"DELETE /api/v1/users/{user}", p.api(p.tenantAPI(adminAPI(p.userActionAPI("remove"))))},

@@ -174,6 +174,20 @@ func TestServerPortalLogin(t *testing.T) {
 	if page.StatusCode != http.StatusOK || !strings.Contains(string(html), "Windows Server 2008") {
 		t.Fatalf("device page %d:\n%.600s", page.StatusCode, html)
 	}
+	// The OT table and the device map read the store's ot records and pair
+	// rollups (mb2.pcap was captured on 2012-11-12).
+	span := "from=2012-11-12T00:00:00Z&to=2012-11-13T00:00:00Z"
+	for path, want := range map[string]string{
+		"/api/v1/ot/ip?" + span + "&protocol=s7comm": `"s7comm"`,
+		"/api/v1/maps/devices?" + span:               `,141.81.0.10"`, // in the node key
+	} {
+		res := b.do("GET", path, nil)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("%s: %d, want %s in\n%.400s", path, res.StatusCode, want, body)
+		}
+	}
 	// Another tenant's session sees none of it.
 	other, err := s.Auth().CreateTenant(ctx, auth.System, "plant-b", 1, "b@example.jp")
 	if err != nil {

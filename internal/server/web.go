@@ -49,6 +49,7 @@ func (s *Server) portalDeps() portal.Deps {
 		Devices:  portalDevices{s},
 		Audit:    s.store,
 		Device:   portal.DeviceDeps{Inventory: portalDevices{s}, State: s.store},
+		Maps:     portal.MapDeps{Pairs: s.store, Records: s.store},
 		Admin: portal.AdminDeps{
 			Accounts: s.auth, Provider: s.store, Health: portalHealth{s},
 			Sensors: portalSensors{s}, State: s.store,

@@ -14,6 +14,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { formatBytes } from './format.js';
 import './admin.js';
 import './devices.js';
+import './maps.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, CanvasRenderer]);
 
