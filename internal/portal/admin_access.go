@@ -9,19 +9,23 @@ import (
 	"github.com/otsight/otsight/internal/store"
 )
 
-// Access of the pages outside a tenant's data: the operator console
+// Access of every route: a tenant's data (its users), the operator console
 // (operators only) and the personal API tokens (every role).
 
-// audience says who may use an administration route.
+// audience says who may use a route.
 type audience int
 
 const (
-	operatorsOnly audience = iota
+	tenantsOnly audience = iota
+	operatorsOnly
 	everyone
 )
 
 func (a audience) allows(role store.Role) bool {
-	if a == operatorsOnly {
+	switch a {
+	case tenantsOnly:
+		return tenantRole(role)
+	case operatorsOnly:
 		return role == store.RoleOperator
 	}
 	return role == store.RoleOperator || tenantRole(role)
@@ -53,6 +57,12 @@ func (p *Portal) accessPage(a audience, h tenantHandler) http.HandlerFunc {
 			return
 		}
 		if !a.allows(u.Role) {
+			// An operator (the provider) has no tenant pages: its home is
+			// the operator console.
+			if u.Role == store.RoleOperator && r.URL.Path == "/" {
+				http.Redirect(w, r, "/operator", http.StatusSeeOther)
+				return
+			}
 			p.errorPage(w, r, http.StatusForbidden)
 			return
 		}

@@ -118,38 +118,7 @@ type tenantHandler func(w http.ResponseWriter, r *http.Request, rq *request)
 // tenantPage requires a session of a tenant's user who has no pending
 // password change, and loads the tenant.
 func (p *Portal) tenantPage(h tenantHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := p.sessionUser(r)
-		if errors.Is(err, errNoUser) {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
-		if err != nil {
-			p.internalError(w, r, err)
-			return
-		}
-		rq := requestOf(r)
-		rq.user = u
-		if u.MustChange {
-			http.Redirect(w, r, "/password", http.StatusSeeOther)
-			return
-		}
-		if !tenantRole(u.Role) {
-			// An operator (the provider) has no tenant pages: its home is
-			// the operator console.
-			if u.Role == store.RoleOperator && r.URL.Path == "/" {
-				http.Redirect(w, r, "/operator", http.StatusSeeOther)
-				return
-			}
-			p.errorPage(w, r, http.StatusForbidden)
-			return
-		}
-		if err := p.loadTenant(r.Context(), rq); err != nil {
-			p.internalError(w, r, err)
-			return
-		}
-		h(w, r, rq)
-	}
+	return p.accessPage(tenantsOnly, h)
 }
 
 // adminPage lets only the tenant's admins through to h.
@@ -177,33 +146,7 @@ func adminAPI(h tenantHandler) tenantHandler {
 // tenantAPI is tenantPage for the REST API: a bearer token or a session,
 // and JSON errors instead of redirects.
 func (p *Portal) tenantAPI(h tenantHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		rq := requestOf(r)
-		u, err := p.apiUser(r)
-		switch {
-		case errors.Is(err, errNoUser):
-			w.Header().Set("WWW-Authenticate", `Bearer realm="otsight"`)
-			writeJSONError(w, http.StatusUnauthorized, "authentication required")
-			return
-		case err != nil:
-			p.internalAPIError(w, r, err)
-			return
-		}
-		rq.user = u
-		if u.MustChange && !rq.bearer {
-			writeJSONError(w, http.StatusForbidden, "password change required")
-			return
-		}
-		if !tenantRole(u.Role) {
-			writeJSONError(w, http.StatusForbidden, "not permitted for this role")
-			return
-		}
-		if err := p.loadTenant(r.Context(), rq); err != nil {
-			p.internalAPIError(w, r, err)
-			return
-		}
-		h(w, r, rq)
-	}
+	return p.accessAPI(tenantsOnly, h)
 }
 
 // apiUser authenticates an API request: an Authorization header must hold a
