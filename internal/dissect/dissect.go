@@ -61,6 +61,15 @@ type Endpoints struct {
 	Iface     string
 }
 
+// MsgDir is the message direction of data in d for protocols where the
+// originator always asks and the responder always answers (TLS, SSH).
+func (d Dir) MsgDir() MsgDir {
+	if d == FromResp {
+		return Response
+	}
+	return Request
+}
+
 // MsgDir classifies a message.
 type MsgDir uint8
 

@@ -110,7 +110,7 @@ func (p *parser) banner(ctx *dissect.Context, s *side, data []byte) []byte {
 // identification reports an identification string and keeps it.
 func (p *parser) identification(ctx *dissect.Context, s *side, line []byte) {
 	m := &p.msg
-	*m = dissect.Message{Protocol: dissect.NameSSH, Code: codeBanner, Function: "identification", Dir: direction(ctx)}
+	*m = dissect.Message{Protocol: dissect.NameSSH, Code: codeBanner, Function: "identification", Dir: ctx.Dir.MsgDir()}
 	ctx.Out.Message(ctx, m)
 	s.phase, s.line = phasePackets, nil
 	// SSH 1 (but not 1.99, which speaks 2 too) frames packets differently.
@@ -154,7 +154,7 @@ func (p *parser) packet(pkt []byte) {
 	pad := int(pkt[4])
 	if 5+pad >= len(pkt) {
 		*m = dissect.Message{Protocol: dissect.NameSSH, Code: codeMalformed, Function: codeMalformed,
-			Dir: direction(ctx), Error: true}
+			Dir: ctx.Dir.MsgDir(), Error: true}
 		ctx.Out.Message(ctx, m)
 		s.phase = phaseDone
 		return
@@ -162,7 +162,7 @@ func (p *parser) packet(pkt []byte) {
 	payload := pkt[5 : len(pkt)-pad]
 	typ := payload[0]
 	*m = dissect.Message{Protocol: dissect.NameSSH, Code: msgCode[typ], Function: msgFunc[typ],
-		Dir: direction(ctx), Error: typ == msgDisconnect}
+		Dir: ctx.Dir.MsgDir(), Error: typ == msgDisconnect}
 	ctx.Out.Message(ctx, m)
 	if p.done {
 		return
@@ -218,13 +218,6 @@ func (p *parser) hostKey(b []byte) {
 	}
 	sum := sha256.Sum256(b[4 : 4+n])
 	p.rec.HostKey = "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
-}
-
-func direction(ctx *dissect.Context) dissect.MsgDir {
-	if ctx.Dir == dissect.FromResp {
-		return dissect.Response
-	}
-	return dissect.Request
 }
 
 // record1 returns the connection's record, creating it on first use.

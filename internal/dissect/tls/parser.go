@@ -131,7 +131,7 @@ func (p *parser) handshakeRecord(ctx *dissect.Context, s *side, frag []byte) {
 // and the server's certificate into the record.
 func (p *parser) handshake(ctx *dissect.Context, typ uint8, body []byte) {
 	m := &p.msg
-	*m = dissect.Message{Protocol: dissect.NameTLS, Code: hsCode[typ], Function: hsFunc[typ], Dir: direction(ctx)}
+	*m = dissect.Message{Protocol: dissect.NameTLS, Code: hsCode[typ], Function: hsFunc[typ], Dir: ctx.Dir.MsgDir()}
 	ctx.Out.Message(ctx, m)
 	if p.done {
 		return // a renegotiation: the record is already written
@@ -160,18 +160,11 @@ func (p *parser) handshake(ctx *dissect.Context, typ uint8, body []byte) {
 func (p *parser) alert(ctx *dissect.Context, level, desc uint8) {
 	m := &p.msg
 	*m = dissect.Message{Protocol: dissect.NameTLS, Code: "alert", Function: alFunc[desc],
-		Dir: direction(ctx), Error: level == 2}
+		Dir: ctx.Dir.MsgDir(), Error: level == 2}
 	ctx.Out.Message(ctx, m)
 	if !p.done {
 		p.record1(ctx).LastAlert = alFunc[desc]
 	}
-}
-
-func direction(ctx *dissect.Context) dissect.MsgDir {
-	if ctx.Dir == dissect.FromResp {
-		return dissect.Response
-	}
-	return dissect.Request
 }
 
 // record1 returns the connection's record, creating it on first use.
