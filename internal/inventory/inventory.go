@@ -30,6 +30,14 @@ func New(cfg Config) *Inventory {
 		classes: make(classCache), svcs: make(map[svcKey]string)}
 }
 
+// SetFoldInternet changes Config.FoldInternet (the tenant's S1-1 setting)
+// for the batches added from now on; devices made before stay as they are.
+func (inv *Inventory) SetFoldInternet(fold bool) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.cfg.FoldInternet = fold
+}
+
 // batch is the state of one Add call.
 type batch struct {
 	inv     *Inventory

@@ -19,19 +19,21 @@ import (
 // inventories keeps one device inventory per tenant, so that each tenant's
 // device limit applies and no tenant's devices are ever mixed with
 // another's. Each is persisted as a snapshot file in the data directory and
-// restored the first time the tenant is needed.
+// restored the first time the tenant is needed. The tenant's Internet
+// folding setting (S1-1) is read for every batch, so a change in the portal
+// applies from the next batch on.
 type inventories struct {
 	dir   string // DataDir/inventory
-	st    store.Store
-	limit int // devices per sensor for tenants that set none
-	fold  bool
+	st    tenantReader
+	limit int  // devices per sensor for tenants that set none
+	fold  bool // fold for every tenant (server configuration)
 
 	mu      sync.Mutex
 	tenants map[store.TenantID]*inventory.Inventory
 	dirty   map[store.TenantID]bool
 }
 
-func newInventories(dir string, st store.Store, limit int, fold bool) *inventories {
+func newInventories(dir string, st tenantReader, limit int, fold bool) *inventories {
 	return &inventories{
 		dir: dir, st: st, limit: limit, fold: fold,
 		tenants: map[store.TenantID]*inventory.Inventory{},
@@ -51,7 +53,7 @@ func (v *inventories) get(ctx context.Context, sc store.Scope) (*inventory.Inven
 	if inv := v.tenants[id]; inv != nil {
 		return inv, nil
 	}
-	t, err := v.st.Tenant(ctx, sc)
+	t, err := tenantWithSettings(ctx, v.st, sc)
 	if err != nil {
 		return nil, fmt.Errorf("inventory of tenant %d: %w", id, err)
 	}
@@ -81,6 +83,11 @@ func (v *inventories) add(ctx context.Context, sc store.Scope, sensor store.Sens
 	if err != nil {
 		return nil, err
 	}
+	t, err := tenantWithSettings(ctx, v.st, sc)
+	if err != nil {
+		return nil, fmt.Errorf("inventory of tenant %d: %w", sc.Tenant(), err)
+	}
+	inv.SetFoldInternet(v.fold || t.FoldInternet)
 	ev := inv.Add(sensorKey(sensor), recs)
 	v.mu.Lock()
 	v.dirty[sc.Tenant()] = true

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -172,32 +171,13 @@ func (p portalSensors) RevokeSensor(ctx context.Context, actor auth.Principal, t
 	return err
 }
 
-// portalTenants gives the portal each tenant with the settings its admins
-// changed in the portal (S1-1: time zone, Internet folding) laid over the
-// stored tenant: store.Tenant has no update, settings are per-tenant keys.
+// portalTenants gives the portal each tenant with its settings laid over
+// (tenantWithSettings).
 type portalTenants struct{ s *Server }
 
 // Tenant implements portal.Tenants.
 func (p portalTenants) Tenant(ctx context.Context, sc store.Scope) (store.Tenant, error) {
-	t, err := p.s.store.Tenant(ctx, sc)
-	if err != nil {
-		return t, err
-	}
-	if raw, err := p.s.store.Setting(ctx, sc, "time_zone"); err == nil {
-		var tz string
-		if json.Unmarshal(raw, &tz) == nil && tz != "" {
-			if _, err := time.LoadLocation(tz); err == nil {
-				t.TimeZone = tz
-			}
-		}
-	}
-	if raw, err := p.s.store.Setting(ctx, sc, "fold_internet"); err == nil {
-		var fold bool
-		if json.Unmarshal(raw, &fold) == nil {
-			t.FoldInternet = fold
-		}
-	}
-	return t, nil
+	return tenantWithSettings(ctx, p.s.store, sc)
 }
 
 // Sensors implements portal.Tenants.

@@ -46,6 +46,9 @@ func TestDailyRollups(t *testing.T) {
 		}
 	}
 	check("hourly only", recs)
+	if err := f.s.rollUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	n, err := f.s.rollupDays(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +74,9 @@ func TestDailyRollups(t *testing.T) {
 	}
 	// A late batch for day 1 is picked up by the next round.
 	late := ingestMinutes(t, f.s, sa, f.sa.ID, g, t0.Add(24*time.Hour+20*time.Hour), 1, 20, 1000)
+	if err := f.s.rollUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n, _ := f.s.rollupDays(ctx); n != 3 {
 		t.Fatalf("after a late batch rolled up %d days, want 3", n)
 	}

@@ -88,6 +88,10 @@ func (s *Store) Flush(ctx context.Context) error {
 	defer s.mmu.Unlock()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	// Staged rows leave only once they are counted in the rollups.
+	if err := s.rollUpLocked(ctx); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
 	upto := s.stageSeq
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, sensor_id, CAST(floor(ts / ?) AS BIGINT) AS d,
 		count(*), min(ts), max(ts), max(seq) FROM staged WHERE seq <= ? GROUP BY ALL ORDER BY ALL`, float64(dayUS), upto)

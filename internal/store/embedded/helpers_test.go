@@ -74,6 +74,10 @@ type gen struct {
 	rng     *rand.Rand
 	devices []netip.Addr
 	uid     int
+	// peers, when set, fixes the communication graph as in a plant: each
+	// device opens connections only to its own peers, each pair on one
+	// VLAN and service. Zero draws every connection's pair at random.
+	peers int
 }
 
 func newGen(seed uint64, devices int) *gen {
@@ -92,14 +96,19 @@ func (g *gen) minute(m time.Time, conns int) []record.Record {
 	var out []record.Record
 	ts := record.Micros(m.UnixMicro())
 	for range conns {
-		o := g.devices[g.rng.IntN(len(g.devices))]
-		r := g.devices[g.rng.IntN(len(g.devices))]
+		oi := g.rng.IntN(len(g.devices))
+		o, r := g.devices[oi], g.devices[g.rng.IntN(len(g.devices))]
+		p := ports[g.rng.IntN(len(ports))]
+		vlan := uint16(10 + g.rng.IntN(2))
+		if g.peers > 0 {
+			k := g.rng.IntN(g.peers)
+			r = g.devices[(oi+1+37*k)%len(g.devices)]
+			p, vlan = ports[(oi+k)%len(ports)], uint16(10+oi%2)
+		}
 		if o == r {
 			continue
 		}
 		g.uid++
-		p := ports[g.rng.IntN(len(ports))]
-		vlan := uint16(10 + g.rng.IntN(2))
 		proto := "tcp"
 		if p == 53 || p == 20000 {
 			proto = "udp"
@@ -127,7 +136,9 @@ func (g *gen) minute(m time.Time, conns int) []record.Record {
 }
 
 // ingestMinutes ingests n one-minute batches from start, seq numbered from
-// seq0, and returns every record ingested.
+// seq0, and returns every record ingested. Like the maintenance, it rolls
+// the staged rows up now and then (every seventh batch, so that most runs
+// end with some rows only in the live views).
 func ingestMinutes(t testing.TB, s *Store, sc store.Scope, sensor store.SensorID, g *gen, start time.Time, n, conns int, seq0 uint64) []record.Record {
 	t.Helper()
 	var all []record.Record
@@ -141,6 +152,11 @@ func ingestMinutes(t testing.TB, s *Store, sc store.Scope, sensor store.SensorID
 		}
 		if dup {
 			t.Fatalf("batch %d reported duplicate", seq0+uint64(i))
+		}
+		if (i+1)%7 == 0 {
+			if err := s.rollUp(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 		}
 		all = append(all, recs...)
 	}

@@ -14,11 +14,12 @@ import (
 	"github.com/otsight/otsight/internal/store"
 )
 
-// IngestBatch implements store.Store. The batch key, the staged rows and the
-// rollup rows commit in one DuckDB transaction, so a batch is either wholly
-// stored or not at all, and a key seen before writes nothing.
+// IngestBatch implements store.Store. The batch key and the staged rows
+// commit in one DuckDB transaction, so a batch is either wholly stored or
+// not at all, and a key seen before writes nothing. Rollups follow from the
+// staged rows (rollup.go).
 func (s *Store) IngestBatch(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, recs []record.Record) (bool, error) {
-	// The CPU work (JSON, aggregation) happens before taking the write
+	// The CPU work (JSON) happens before taking the write
 	// lock, so batches of different sensors prepare in parallel.
 	p, err := prepare(recs)
 	if err != nil {
@@ -108,15 +109,14 @@ type stagedRow struct {
 	interval         *record.ConnInterval
 }
 
-// prepared is a batch ready to append: its rows and rollup increments.
+// prepared is a batch ready to append.
 type prepared struct {
 	rows  []stagedRow
 	kinds map[record.Kind]int
-	roll  *rollups
 }
 
 func prepare(recs []record.Record) (*prepared, error) {
-	p := &prepared{rows: make([]stagedRow, 0, len(recs)), kinds: map[record.Kind]int{}, roll: newRollups()}
+	p := &prepared{rows: make([]stagedRow, 0, len(recs)), kinds: map[record.Kind]int{}}
 	for _, r := range recs {
 		var row stagedRow
 		switch v := r.(type) {
@@ -137,7 +137,6 @@ func prepare(recs []record.Record) (*prepared, error) {
 		row.kind = string(r.RecordKind())
 		p.rows = append(p.rows, row)
 		p.kinds[r.RecordKind()]++
-		p.roll.add(r)
 	}
 	return p, nil
 }
@@ -248,7 +247,7 @@ func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
 	if err := a.Close(); err != nil {
 		return fmt.Errorf("flush staged rows: %w", err)
 	}
-	return p.roll.append(dc, tenant, sensor)
+	return nil
 }
 
 // typedValues returns the columns from data on: the JSON of other kinds, or

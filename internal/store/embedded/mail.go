@@ -132,7 +132,7 @@ func (s *Store) AuditLog(ctx context.Context, sc store.Scope, since time.Time, l
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, time, actor, action, target, detail FROM audit_log
-		WHERE tenant_id = ? AND time >= ? ORDER BY time DESC LIMIT ?`, int64(sc.Tenant()), micros(since), limit)
+		WHERE tenant_id = ? AND time >= ? ORDER BY time DESC, rowid DESC LIMIT ?`, int64(sc.Tenant()), micros(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

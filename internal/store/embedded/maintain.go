@@ -8,10 +8,10 @@ import (
 )
 
 // Start runs the maintenance in the background until ctx ends or Stop is
-// called: once per MaintainEvery it flushes the staged rows of past hours
-// into record files, compacts closed days and rollup buckets, applies
-// retention and, when a backup directory is configured, takes the daily
-// backup. Errors are logged and retried at the next round.
+// called: once per MaintainEvery it rolls up the rows staged since the
+// last round, compacts closed days and rollup buckets, applies retention
+// and, when a backup directory is configured, takes the daily backup; once
+// an hour it flushes the staged rows into record files. Errors are logged and retried at the next round.
 func (s *Store) Start(ctx context.Context) {
 	s.bgMu.Lock()
 	defer s.bgMu.Unlock()
@@ -67,9 +67,12 @@ func (s *Store) Stop() {
 	}
 }
 
-// Maintain runs one round of compaction and retention (without the flush
-// of staged rows: see Flush).
+// Maintain runs one round of rollups, compaction and retention (without
+// the flush of staged rows: see Flush).
 func (s *Store) Maintain(ctx context.Context) error {
+	if err := s.rollUp(ctx); err != nil {
+		return err
+	}
 	if _, err := s.CompactFiles(ctx); err != nil {
 		return err
 	}

@@ -2,23 +2,21 @@ package embedded
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
-	"net/netip"
-	"slices"
-	"strconv"
-
-	"github.com/duckdb/duckdb-go/v2"
-
-	"github.com/otsight/otsight/internal/record"
 )
 
-// Rollups are append-only partial sums: each batch appends its own rows and
-// queries add them up (DuckDB aggregates millions of rows per second, and
-// appends need no index). Maintenance compacts closed periods into one row
-// per key (compactRollups), so a table holds about one row per key and
-// period. Bytes are IP bytes; connections are counted in the minute they
-// started (from conn records), volumes from conn_interval and flow records.
+// Rollups are append-only partial sums that queries add up (DuckDB
+// aggregates millions of rows per second, and appends need no index).
+// They are a function of the staged rows: rollUp aggregates the rows staged
+// since the last round (rollup_mark) into every table in one transaction,
+// and the live_ views add the rows not yet rolled up on the fly, so a query
+// sees a batch as soon as it is stored. Aggregating in SQL, a few minutes of
+// rows at a time, is what keeps ingest under a minute per busy sensor-day:
+// per-batch partial rows appended from Go cost more than the records
+// themselves (docs/PERFORMANCE.md). Maintenance compacts closed periods into
+// one row per key (compactRollups). Bytes are IP bytes; connections are
+// counted in the minute they started (from conn records), volumes from
+// conn_interval and flow records.
 
 const (
 	minuteUS  = int64(60_000_000)
@@ -34,254 +32,182 @@ func floorTo(ts, step int64) int64 {
 	return ts - ts%step
 }
 
-type pairKey struct {
-	ts         int64
-	vlan       uint16
-	orig, resp netip.Addr
-}
-
-type serviceKey struct {
-	ts      int64
-	proto   string
-	port    uint16
-	service string
-}
-
-type deviceKey struct {
-	ts   int64
-	vlan uint16
-	ip   netip.Addr
-}
-
-type vol struct{ origBytes, respBytes, origPkts, respPkts, conns uint64 }
-
-func (v *vol) add(o vol) {
-	v.origBytes += o.origBytes
-	v.respBytes += o.respBytes
-	v.origPkts += o.origPkts
-	v.respPkts += o.respPkts
-	v.conns += o.conns
-}
-
-// dev5 is one device's 5-minute statistics; Out is what the device sent or
-// initiated, In what it received or accepted.
-type dev5 struct {
-	bytesOut, bytesIn, pktsOut, pktsIn, connsOut, connsIn uint64
-	peersOut, peersIn                                     map[netip.Addr]struct{}
-	portsOut, portsIn                                     map[uint16]struct{}
-	protosOut, protosIn                                   map[string]struct{}
-}
-
-func newDev5() *dev5 {
-	return &dev5{
-		peersOut: map[netip.Addr]struct{}{}, peersIn: map[netip.Addr]struct{}{},
-		portsOut: map[uint16]struct{}{}, portsIn: map[uint16]struct{}{},
-		protosOut: map[string]struct{}{}, protosIn: map[string]struct{}{},
-	}
-}
-
-// rollups holds one batch's increments; index 0 is per minute, 1 per hour.
-type rollups struct {
-	pair    [2]map[pairKey]*vol
-	service [2]map[serviceKey]*vol
-	device  [2]map[deviceKey]*vol
-	dev5m   map[deviceKey]*dev5
-}
-
-func newRollups() *rollups {
-	r := &rollups{dev5m: map[deviceKey]*dev5{}}
-	for i := range 2 {
-		r.pair[i] = map[pairKey]*vol{}
-		r.service[i] = map[serviceKey]*vol{}
-		r.device[i] = map[deviceKey]*vol{}
-	}
-	return r
-}
-
-// add accounts one record.
-func (r *rollups) add(rec record.Record) {
-	switch v := rec.(type) {
-	case *record.ConnInterval:
-		r.traffic(int64(v.TS), v.VLAN, v.OrigH, v.RespH, v.Proto, v.RespP, v.Service,
-			vol{v.OrigIPBytes, v.RespIPBytes, v.OrigPkts, v.RespPkts, 0})
-	case *record.Conn:
-		r.traffic(int64(v.TS), v.VLAN, v.OrigH, v.RespH, v.Proto, v.RespP, v.Service, vol{conns: 1})
-	case *record.Flow:
-		proto := v.ProtoKey
-		if proto == "" {
-			proto = strconv.Itoa(int(v.Proto))
-		}
-		r.traffic(int64(v.TS), v.VLAN, v.SrcH, v.DstH, proto, 0, "", vol{origBytes: v.IPBytes, origPkts: v.Pkts})
-	case *record.OT:
-		// OT operations add their protocol to the devices' protocol sets;
-		// their volume is already in the connection's.
-		if v.ReqH.IsValid() && v.RespH.IsValid() {
-			t := floorTo(int64(v.TS), fiveMinUS)
-			r.dev(deviceKey{t, v.VLAN, v.ReqH}).protosOut[v.Protocol] = struct{}{}
-			r.dev(deviceKey{t, v.VLAN, v.RespH}).protosIn[v.Protocol] = struct{}{}
-		}
-	}
-}
-
-func (r *rollups) dev(k deviceKey) *dev5 {
-	d := r.dev5m[k]
-	if d == nil {
-		d = newDev5()
-		r.dev5m[k] = d
-	}
-	return d
-}
-
-func bump[K comparable](m map[K]*vol, k K, v vol) {
-	if p := m[k]; p != nil {
-		p.add(v)
-		return
-	}
-	c := v
-	m[k] = &c
-}
-
-func (r *rollups) traffic(ts int64, vlan uint16, orig, resp netip.Addr, proto string, port uint16, service string, v vol) {
-	if !orig.IsValid() || !resp.IsValid() {
-		return
-	}
-	for i, step := range [2]int64{minuteUS, hourUS} {
-		t := floorTo(ts, step)
-		bump(r.pair[i], pairKey{t, vlan, orig, resp}, v)
-		bump(r.service[i], serviceKey{t, proto, port, service}, v)
-		bump(r.device[i], deviceKey{t, vlan, orig}, v)
-		bump(r.device[i], deviceKey{t, vlan, resp}, vol{v.respBytes, v.origBytes, v.respPkts, v.origPkts, v.conns})
-	}
-	name := proto
-	if service != "" {
-		name = service
-	}
-	t := floorTo(ts, fiveMinUS)
-	o := r.dev(deviceKey{t, vlan, orig})
-	o.bytesOut += v.origBytes
-	o.bytesIn += v.respBytes
-	o.pktsOut += v.origPkts
-	o.pktsIn += v.respPkts
-	o.connsOut += v.conns
-	d := r.dev(deviceKey{t, vlan, resp})
-	d.bytesOut += v.respBytes
-	d.bytesIn += v.origBytes
-	d.pktsOut += v.respPkts
-	d.pktsIn += v.origPkts
-	d.connsIn += v.conns
-	if v.origPkts+v.respPkts == 0 {
-		// A conn record only counts the connection; its interval records
-		// (same addresses, same service) fill the sets, so a connection
-		// whose service was named late is not counted under two names.
-		return
-	}
-	o.peersOut[resp] = struct{}{}
-	o.portsOut[port] = struct{}{}
-	o.protosOut[name] = struct{}{}
-	d.peersIn[orig] = struct{}{}
-	d.portsIn[port] = struct{}{}
-	d.protosIn[name] = struct{}{}
-}
-
 var (
 	pairTables    = [2]string{"traffic_pair_1m", "traffic_pair_1h"}
 	serviceTables = [2]string{"traffic_service_1m", "traffic_service_1h"}
 	deviceTables  = [2]string{"traffic_device_1m", "traffic_device_1h"}
 )
 
-// appendRows opens an appender on table, calls fill with its AppendRow and
-// closes it.
-func appendRows(dc driver.Conn, table string, fill func(add func(...driver.Value) error) error) error {
-	a, err := duckdb.NewAppenderFromConn(dc, "", table)
-	if err != nil {
-		return fmt.Errorf("%s appender: %w", table, err)
+// live names the view of a rollup table that includes the staged rows not
+// yet rolled up. Queries read views; maintenance writes tables.
+func live(table string) string { return "live_" + table }
+
+// notRolled selects the staged rows the last rollUp did not cover.
+const notRolled = `seq > (SELECT seq FROM rollup_mark)`
+
+// bucketSQL floors ts to step microseconds, like floorTo.
+func bucketSQL(step int64) string {
+	return fmt.Sprintf(`(ts - ((ts %% %[1]d) + %[1]d) %% %[1]d)`, step)
+}
+
+// trafficRowsSQL is the staged conn, conn_interval and flow rows matching
+// seqCond with their volumes: conn counts a connection, conn_interval and
+// flow carry bytes and packets. A flow's protocol is its IANA keyword or
+// else its number; it has no port or service.
+func trafficRowsSQL(seqCond string) string {
+	return `SELECT tenant_id, sensor_id, ts, coalesce(vlan, 0)::USMALLINT AS vlan, orig_h, resp_h,
+		coalesce(proto, CASE WHEN kind = 'flow' THEN json_extract_string(data, '$.proto') END, '') AS proto,
+		(CASE WHEN kind = 'flow' THEN 0 ELSE coalesce(resp_p, 0) END)::USMALLINT AS port,
+		CASE WHEN kind = 'flow' THEN '' ELSE coalesce(service, '') END AS service,
+		(CASE kind WHEN 'conn_interval' THEN orig_ip_bytes
+			WHEN 'flow' THEN coalesce(json_extract_string(data, '$.ip_bytes')::UBIGINT, 0) ELSE 0 END)::UBIGINT AS orig_bytes,
+		(CASE kind WHEN 'conn_interval' THEN resp_ip_bytes ELSE 0 END)::UBIGINT AS resp_bytes,
+		(CASE kind WHEN 'conn_interval' THEN orig_pkts
+			WHEN 'flow' THEN coalesce(json_extract_string(data, '$.pkts')::UBIGINT, 0) ELSE 0 END)::UBIGINT AS orig_pkts,
+		(CASE kind WHEN 'conn_interval' THEN resp_pkts ELSE 0 END)::UBIGINT AS resp_pkts,
+		(kind = 'conn')::UBIGINT AS conns
+	FROM staged WHERE ` + seqCond + ` AND kind IN ('conn', 'conn_interval', 'flow')
+		AND orig_h IS NOT NULL AND resp_h IS NOT NULL`
+}
+
+// otRowsSQL is the staged OT operations matching seqCond between two known
+// addresses, with their protocol.
+func otRowsSQL(seqCond string) string {
+	return `SELECT tenant_id, sensor_id, ts, coalesce(vlan, 0)::USMALLINT AS vlan, orig_h, resp_h,
+			coalesce(json_extract_string(data, '$.protocol'), '') AS name
+		FROM staged WHERE ` + seqCond + ` AND kind = 'ot' AND orig_h IS NOT NULL AND resp_h IS NOT NULL`
+}
+
+// rollupSQL returns the SELECT that aggregates traffic rows (of
+// trafficRowsSQL) and OT rows (of otRowsSQL) into the rows of table, in the
+// table's column order. The sources are relations: table names or
+// parenthesised queries.
+func rollupSQL(table, traffic, ot string) string {
+	var step int64
+	switch table[len(table)-2:] {
+	case "1m":
+		step = minuteUS
+	case "1h":
+		step = hourUS
+	case "5m":
+		step = fiveMinUS
 	}
-	if err := fill(a.AppendRow); err != nil {
-		a.Close()
-		return fmt.Errorf("append to %s: %w", table, err)
+	b := bucketSQL(step)
+	switch table {
+	case pairTables[0], pairTables[1]:
+		return `SELECT tenant_id, sensor_id, ` + b + ` AS bucket, vlan, orig_h, resp_h, ` + volumeSums + `
+			FROM ` + traffic + ` GROUP BY ALL`
+	case serviceTables[0], serviceTables[1]:
+		return `SELECT tenant_id, sensor_id, ` + b + ` AS bucket, proto, port, service, ` + volumeSums + `
+			FROM ` + traffic + ` GROUP BY ALL`
+	case deviceTables[0], deviceTables[1]:
+		return `SELECT tenant_id, sensor_id, ` + b + ` AS bucket, vlan, ip, ` + volumeSums + ` FROM (
+			SELECT tenant_id, sensor_id, ts, vlan, orig_h AS ip, orig_bytes, resp_bytes, orig_pkts, resp_pkts, conns FROM ` + traffic + `
+			UNION ALL
+			SELECT tenant_id, sensor_id, ts, vlan, resp_h, resp_bytes, orig_bytes, resp_pkts, orig_pkts, conns FROM ` + traffic + `)
+			GROUP BY ALL`
 	}
-	if err := a.Close(); err != nil {
-		return fmt.Errorf("append to %s: %w", table, err)
+	return device5mSQL(b, traffic, ot)
+}
+
+// device5mSQL builds the per-device 5-minute statistics. Out is what a
+// device sent or initiated, In what it received or accepted. Peers, ports
+// and protocols come from rows with packets only: a conn record counts its
+// connection, its interval records (same addresses, same service) fill the
+// sets, so a connection whose service was named late is not counted under
+// two names. OT operations add their protocol to both devices' sets; their
+// volume is already in the connection's.
+func device5mSQL(b, traffic, ot string) string {
+	return `WITH t AS (SELECT *, orig_pkts + resp_pkts > 0 AS active,
+			CASE WHEN service <> '' THEN service ELSE proto END AS name FROM ` + traffic + `),
+		sides (tenant_id, sensor_id, ts, vlan, ip, bo, bi, po, pi, co, ci, peer_out, peer_in, port_out, port_in, proto_out, proto_in) AS (
+			SELECT tenant_id, sensor_id, ts, vlan, orig_h, orig_bytes, resp_bytes, orig_pkts, resp_pkts, conns, 0::UBIGINT,
+				CASE WHEN active THEN resp_h END, NULL::VARCHAR, CASE WHEN active THEN port::INTEGER END, NULL::INTEGER,
+				CASE WHEN active THEN name END, NULL::VARCHAR FROM t
+			UNION ALL
+			SELECT tenant_id, sensor_id, ts, vlan, resp_h, resp_bytes, orig_bytes, resp_pkts, orig_pkts, 0::UBIGINT, conns,
+				NULL::VARCHAR, CASE WHEN active THEN orig_h END, NULL::INTEGER, CASE WHEN active THEN port::INTEGER END,
+				NULL::VARCHAR, CASE WHEN active THEN name END FROM t
+			UNION ALL
+			SELECT tenant_id, sensor_id, ts, vlan, orig_h, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, name, NULL FROM ` + ot + `
+			UNION ALL
+			SELECT tenant_id, sensor_id, ts, vlan, resp_h, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, name FROM ` + ot + `)
+		SELECT tenant_id, sensor_id, ` + b + ` AS bucket, vlan, ip,
+			sum(bo)::UBIGINT, sum(bi)::UBIGINT, sum(po)::UBIGINT, sum(pi)::UBIGINT, sum(co)::UBIGINT, sum(ci)::UBIGINT,
+			` + distinctList("peer_out") + `, ` + distinctList("peer_in") + `,
+			` + distinctList("port_out") + `, ` + distinctList("port_in") + `,
+			` + distinctList("proto_out") + `, ` + distinctList("proto_in") + `
+		FROM sides GROUP BY tenant_id, sensor_id, bucket, vlan, ip`
+}
+
+// distinctList is the sorted set of a column's non-null values.
+func distinctList(col string) string {
+	return `coalesce(list_sort(list(DISTINCT ` + col + `) FILTER (WHERE ` + col + ` IS NOT NULL)), [])`
+}
+
+// rolledTables are the tables rollUp writes, each with a live_ view.
+var rolledTables = []string{
+	pairTables[0], pairTables[1], serviceTables[0], serviceTables[1], deviceTables[0], deviceTables[1], "device_5m",
+}
+
+// createLiveViews (re)defines the live_ views; they are code, not schema,
+// so every Open writes the current definitions.
+func (s *Store) createLiveViews(ctx context.Context) error {
+	for _, t := range rolledTables {
+		q := `CREATE OR REPLACE VIEW ` + live(t) + ` AS SELECT * FROM ` + t + ` UNION ALL SELECT * FROM (` +
+			rollupSQL(t, `(`+trafficRowsSQL(notRolled)+`)`, `(`+otRowsSQL(notRolled)+`)`) + `)`
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create view %s: %w", live(t), err)
+		}
 	}
 	return nil
 }
 
-func (r *rollups) append(dc driver.Conn, tenant, sensor int64) error {
-	for i := range 2 {
-		err := appendRows(dc, pairTables[i], func(add func(...driver.Value) error) error {
-			for k, v := range r.pair[i] {
-				if err := add(tenant, sensor, k.ts, k.vlan, k.orig.String(), k.resp.String(),
-					v.origBytes, v.respBytes, v.origPkts, v.respPkts, v.conns); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = appendRows(dc, serviceTables[i], func(add func(...driver.Value) error) error {
-			for k, v := range r.service[i] {
-				if err := add(tenant, sensor, k.ts, k.proto, k.port, k.service,
-					v.origBytes, v.respBytes, v.origPkts, v.respPkts, v.conns); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = appendRows(dc, deviceTables[i], func(add func(...driver.Value) error) error {
-			for k, v := range r.device[i] {
-				if err := add(tenant, sensor, k.ts, k.vlan, k.ip.String(),
-					v.origBytes, v.respBytes, v.origPkts, v.respPkts, v.conns); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+// rollUp aggregates the rows staged since the last round into the rollup
+// tables and moves the mark, in one transaction: a crash leaves either the
+// old mark and no rows or the new mark and all of them.
+func (s *Store) rollUp(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.rollUpLocked(ctx)
+}
+
+func (s *Store) rollUpLocked(ctx context.Context) error {
+	var mark int64
+	if err := s.db.QueryRowContext(ctx, `SELECT seq FROM rollup_mark`).Scan(&mark); err != nil {
+		return fmt.Errorf("roll up: read mark: %w", err)
 	}
-	return appendRows(dc, "device_5m", func(add func(...driver.Value) error) error {
-		for k, d := range r.dev5m {
-			if err := add(tenant, sensor, k.ts, k.vlan, k.ip.String(), d.bytesOut, d.bytesIn, d.pktsOut, d.pktsIn,
-				d.connsOut, d.connsIn, addrList(d.peersOut), addrList(d.peersIn), portList(d.portsOut), portList(d.portsIn),
-				strList(d.protosOut), strList(d.protosIn)); err != nil {
-				return err
-			}
-		}
+	upto := s.stageSeq
+	if upto <= mark {
 		return nil
-	})
-}
-
-func addrList(m map[netip.Addr]struct{}) []string {
-	out := make([]string, 0, len(m))
-	for a := range m {
-		out = append(out, a.String())
 	}
-	slices.Sort(out)
-	return out
-}
-
-func portList(m map[uint16]struct{}) []int32 {
-	out := make([]int32, 0, len(m))
-	for p := range m {
-		out = append(out, int32(p))
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("roll up: %w", err)
 	}
-	slices.Sort(out)
-	return out
-}
-
-func strList(m map[string]struct{}) []string {
-	out := make([]string, 0, len(m))
-	for s := range m {
-		out = append(out, s)
+	defer tx.Rollback()
+	// The round's rows are selected once into temporary tables (memory,
+	// no log) that every rollup reads.
+	cond := fmt.Sprintf("seq > %d AND seq <= %d", mark, upto)
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE roll_traffic AS `+trafficRowsSQL(cond)+`;
+		CREATE OR REPLACE TEMP TABLE roll_ot AS `+otRowsSQL(cond)); err != nil {
+		return fmt.Errorf("roll up: select rows: %w", err)
 	}
-	slices.Sort(out)
-	return out
+	for _, t := range rolledTables {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` SELECT * FROM (`+rollupSQL(t, "roll_traffic", "roll_ot")+`)`); err != nil {
+			return fmt.Errorf("roll up into %s: %w", t, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE roll_traffic; DROP TABLE roll_ot`); err != nil {
+		return fmt.Errorf("roll up: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE rollup_mark SET seq = ?`, upto); err != nil {
+		return fmt.Errorf("roll up: move mark: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("roll up: commit: %w", err)
+	}
+	return nil
 }
 
 // rollupSpec describes how to compact one rollup table.

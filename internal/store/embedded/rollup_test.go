@@ -157,7 +157,16 @@ func TestRollupsEqualRawRecords(t *testing.T) {
 			}
 		}
 	}
-	verify("appended")
+	verify("rolled up and live")
+	var unrolled int
+	f.s.db.QueryRow(`SELECT count(*) FROM staged WHERE ` + notRolled).Scan(&unrolled)
+	if unrolled == 0 {
+		t.Fatal("no staged rows left for the live views to add")
+	}
+	if err := f.s.rollUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	verify("rolled up")
 	var before, after int
 	f.s.db.QueryRow(`SELECT count(*) FROM traffic_pair_1h`).Scan(&before)
 	removed, err := f.s.compactRollups(ctx, micros(f.clk.now()))
@@ -199,9 +208,16 @@ func TestDeviceStats5m(t *testing.T) {
 		// Same address on another VLAN: another device.
 		{&record.ConnInterval{TS: record.Micros(t0.UnixMicro()), OrigH: a, RespH: b, RespP: 502, Proto: "tcp", VLAN: 6, OrigIPBytes: 999}},
 	}
+	// Rolled up after each batch but the last: partial rows in device_5m
+	// and one batch only in the live view.
 	for i, recs := range batches {
 		if _, err := f.s.IngestBatch(ctx, sa, store.BatchKey{Sensor: f.sa.ID, Epoch: 1, Seq: uint64(i)}, store.BatchMeta{}, recs); err != nil {
 			t.Fatal(err)
+		}
+		if i < len(batches)-1 {
+			if err := f.s.rollUp(ctx); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	got, err := f.s.DeviceStats5m(ctx, sa, f.sa.ID, store.Device{VLAN: 5, IP: a}, t0, t0.Add(time.Hour))
@@ -217,6 +233,9 @@ func TestDeviceStats5m(t *testing.T) {
 		t.Fatalf("DeviceStats5m(a) =\n%+v\nwant\n%+v", got, want)
 	}
 	// Compaction merges the partial rows without changing the answer.
+	if err := f.s.rollUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	f.clk.t = t0.Add(time.Hour)
 	if _, err := f.s.compactRollups(ctx, micros(f.clk.now())); err != nil {
 		t.Fatal(err)
@@ -252,4 +271,66 @@ func TestDeviceStats5m(t *testing.T) {
 	if !reflect.DeepEqual(names, []string{"dns", "http", "modbus"}) {
 		t.Fatalf("services = %v", names)
 	}
+}
+
+// TestFlowAndOTRollups covers the kinds whose rollup fields are read from
+// their JSON: flows (volumes, protocol keyword or number) and OT operations
+// (protocols of both devices), the same before and after the roll-up.
+func TestFlowAndOTRollups(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sa := store.ForTenant(f.ta.ID)
+	a, b, c := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("224.0.0.22"), netip.MustParseAddr("10.0.0.3")
+	ts := record.Micros(t0.Add(2 * time.Minute).UnixMicro())
+	recs := []record.Record{
+		&record.Flow{TS: ts, SrcH: a, DstH: b, Proto: 2, ProtoKey: "igmp", VLAN: 3, Pkts: 2, IPBytes: 64},
+		&record.Flow{TS: ts, SrcH: a, DstH: c, Proto: 89, VLAN: 3, Pkts: 5, IPBytes: 500},
+		&record.OT{TS: ts, ReqH: c, RespH: a, RespP: 102, VLAN: 3, Protocol: "s7comm", Count: 1},
+		&record.OT{TS: ts, ReqH: c, Protocol: "profinet_dcp", Count: 1}, // no responder: no device sets
+	}
+	if _, err := f.s.IngestBatch(ctx, sa, store.BatchKey{Sensor: f.sa.ID, Epoch: 1, Seq: 1}, store.BatchMeta{}, recs); err != nil {
+		t.Fatal(err)
+	}
+	wantServices := map[string]store.Volume{"igmp": {OrigBytes: 64, OrigPkts: 2}, "89": {OrigBytes: 500, OrigPkts: 5}}
+	wantA := []store.DeviceStats{{Time: t0, BytesOut: 564, PktsOut: 7, PeersOut: 2, PortsOut: 1, ProtosOut: 2, ProtosIn: 1}}
+	wantC := []store.DeviceStats{{Time: t0, BytesIn: 500, PktsIn: 5, PeersIn: 1, PortsIn: 1, ProtosOut: 1, ProtosIn: 1}}
+	check := func(stage string) {
+		t.Helper()
+		svcs, err := f.s.TopServices(ctx, sa, store.TopQuery{From: t0, To: t0.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]store.Volume{}
+		for _, r := range svcs {
+			if r.Key.Port != 0 {
+				t.Fatalf("%s: flow service with port %d", stage, r.Key.Port)
+			}
+			got[r.Key.Proto] = r.Volume
+		}
+		if !reflect.DeepEqual(got, wantServices) {
+			t.Fatalf("%s: services = %+v, want %+v", stage, got, wantServices)
+		}
+		for _, d := range []struct {
+			ip   netip.Addr
+			want []store.DeviceStats
+		}{{a, wantA}, {c, wantC}} {
+			st, err := f.s.DeviceStats5m(ctx, sa, f.sa.ID, store.Device{VLAN: 3, IP: d.ip}, t0, t0.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(st, d.want) {
+				t.Fatalf("%s: stats of %s = %+v, want %+v", stage, d.ip, st, d.want)
+			}
+		}
+	}
+	check("live")
+	if err := f.s.rollUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var live int
+	f.s.db.QueryRow(`SELECT count(*) FROM staged WHERE ` + notRolled).Scan(&live)
+	if live != 0 {
+		t.Fatalf("%d staged rows not rolled up", live)
+	}
+	check("rolled up")
 }

@@ -166,6 +166,14 @@ var migrations = []string{
 		sensor_id BIGINT NOT NULL,
 		ts BIGINT NOT NULL,
 		checksum HUGEINT NOT NULL);`,
+
+	// 6: rollups are aggregated from the staged rows in maintenance rather
+	// than appended per batch; the mark is the last staged seq rolled up.
+	// Stores of version 5 rolled up every batch as it came, so everything
+	// staged so far is already counted.
+	`CREATE TABLE rollup_mark (seq BIGINT NOT NULL);
+	INSERT INTO rollup_mark SELECT greatest(
+		(SELECT coalesce(max(seq), 0) FROM staged), (SELECT coalesce(max(max_seq), 0) FROM record_files));`,
 }
 
 // recordColumnsDDL is the layout shared by the staged table and the record

@@ -151,6 +151,20 @@ func TestAuditSessionsTokensSettings(t *testing.T) {
 	if err != nil || len(log) != 2 || log[0].Action != "a2" || log[1].Action != "a1" || log[0].Tenant != f.ta.ID {
 		t.Fatalf("audit log = %+v, %v", log, err)
 	}
+	// Entries of the same microsecond come newest first too.
+	same := t0.Add(time.Hour)
+	for i := range 20 {
+		f.s.Audit(ctx, sa, store.AuditEntry{Time: same, Actor: "u", Action: fmt.Sprint("s", i)})
+	}
+	log, err = f.s.AuditLog(ctx, sa, same, 100)
+	if err != nil || len(log) != 20 {
+		t.Fatalf("audit log = %d entries, %v", len(log), err)
+	}
+	for i, e := range log {
+		if want := fmt.Sprint("s", 19-i); e.Action != want {
+			t.Fatalf("entry %d = %s, want %s", i, e.Action, want)
+		}
+	}
 
 	h := sha256.Sum256([]byte("session"))
 	if _, found, err := f.s.FindSession(ctx, h, t0); found || err != nil {

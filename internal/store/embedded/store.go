@@ -171,6 +171,9 @@ func (s *Store) setup(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
+	if err := s.createLiveViews(ctx); err != nil {
+		return err
+	}
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM staged").Scan(&s.stageSeq); err != nil {
 		return fmt.Errorf("read staged sequence: %w", err)
 	}

@@ -296,7 +296,7 @@ func (s *Store) Uploads(ctx context.Context, sc store.Scope, since time.Time, li
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT time, sensor_id, epoch, seq, records, bytes, result, reason, remote
-		FROM uploads WHERE tenant_id = ? AND time >= ? ORDER BY time DESC LIMIT ?`, int64(sc.Tenant()), micros(since), limit)
+		FROM uploads WHERE tenant_id = ? AND time >= ? ORDER BY time DESC, rowid DESC LIMIT ?`, int64(sc.Tenant()), micros(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list uploads: %w", err)
 	}

@@ -112,7 +112,7 @@ func (s *Store) TrafficSeries(ctx context.Context, sc store.Scope, q store.Traff
 	}
 	step = max(time.Minute, step.Truncate(time.Minute))
 	from, to := q.From, q.To
-	table := s.pickTable(g.tables, &from, &to, &step)
+	table := live(s.pickTable(g.tables, &from, &to, &step))
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 10
@@ -248,7 +248,7 @@ func (s *Store) top(ctx context.Context, sc store.Scope, q store.TopQuery, g sto
 	if !aligned(from, time.Hour) || !aligned(to, time.Hour) {
 		step = time.Minute
 	}
-	table := s.pickTable(gr.tables, &from, &to, &step)
+	table := live(s.pickTable(gr.tables, &from, &to, &step))
 	src, args, err := s.rankingSource(ctx, sc, q.Sensor, table, gr.tables, from, to)
 	if err != nil {
 		return nil, err
@@ -322,7 +322,7 @@ func (s *Store) DeviceStats5m(ctx context.Context, sc store.Scope, sensor store.
 		len(list_distinct(flatten(list(peers_out)))), len(list_distinct(flatten(list(peers_in)))),
 		len(list_distinct(flatten(list(ports_out)))), len(list_distinct(flatten(list(ports_in)))),
 		len(list_distinct(flatten(list(protos_out)))), len(list_distinct(flatten(list(protos_in))))
-		FROM device_5m WHERE tenant_id = ? AND sensor_id = ? AND vlan = ? AND ip = ? AND ts >= ? AND ts < ?
+		FROM live_device_5m WHERE tenant_id = ? AND sensor_id = ? AND vlan = ? AND ip = ? AND ts >= ? AND ts < ?
 		GROUP BY ts ORDER BY ts`,
 		int64(sc.Tenant()), int64(sensor), d.VLAN, d.IP.String(), from.UnixMicro(), to.UnixMicro())
 	if err != nil {
@@ -349,7 +349,7 @@ func (s *Store) PairHourly(ctx context.Context, sc store.Scope, q store.PairQuer
 		return nil, fmt.Errorf("pair hourly: %w", err)
 	}
 	where, args := filter(sc, q.Sensor, q.From, q.To, q.Device, true)
-	query := `SELECT ts, sensor_id, vlan, orig_h, resp_h, ` + volCols + ` FROM traffic_pair_1h WHERE ` + where +
+	query := `SELECT ts, sensor_id, vlan, orig_h, resp_h, ` + volCols + ` FROM live_traffic_pair_1h WHERE ` + where +
 		` GROUP BY ALL ORDER BY ts, sensor_id, vlan, orig_h, resp_h`
 	if q.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", q.Limit)
