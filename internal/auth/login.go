@@ -65,13 +65,9 @@ func (s *Service) VerifyPassword(ctx context.Context, login, password string) (P
 // recordFailure counts a wrong password and locks the account at the
 // threshold; the count restarts after the lock.
 func (s *Service) recordFailure(ctx context.Context, u store.User) error {
-	u.FailedAttempts++
-	locked := u.FailedAttempts >= s.cfg.LockoutThreshold
-	if locked {
-		u.LockedUntil = s.now().Add(s.cfg.LockoutDuration)
-		u.FailedAttempts = 0
-	}
-	if err := s.st.UpdateUser(ctx, store.ForTenant(u.Tenant), u); err != nil {
+	u.LockedUntil = s.now().Add(s.cfg.LockoutDuration)
+	locked, err := s.st.CountLoginFailure(ctx, store.ForTenant(u.Tenant), u.ID, s.cfg.LockoutThreshold, u.LockedUntil)
+	if err != nil {
 		return fmt.Errorf("record login failure: %w", err)
 	}
 	actor := Principal{Login: u.Login, Tenant: u.Tenant, User: u.ID, Role: u.Role}

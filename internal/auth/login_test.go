@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,5 +162,41 @@ func TestSessionsRefreshAndLogoutEverywhere(t *testing.T) {
 	_, other := e.tenant(t, "plant-b", 1)
 	if err := e.svc.LogoutEverywhere(ctx, other, s2.Tenant, s2.User); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("foreign admin: %v", err)
+	}
+}
+
+// TestParallelFailuresAllCounted guesses in parallel: each wrong password
+// counts, so parallel guessing gets no more tries than serial guessing.
+func TestParallelFailuresAllCounted(t *testing.T) {
+	cfg := testConfig()
+	cfg.LockoutThreshold, cfg.LockoutDuration = 1000, 15*time.Minute
+	e := newEnv(t, cfg)
+	ctx := t.Context()
+	a, _ := e.tenant(t, "plant-a", 1)
+	// More guesses than the rate limit lets through in a window: those it
+	// refuses are not password checks and are not counted.
+	const guesses = 12
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	checked := 0
+	for range guesses {
+		wg.Go(func() {
+			_, err := e.svc.VerifyPassword(ctx, a.Login, "wrong-password-1")
+			switch {
+			case errors.Is(err, ErrInvalidCredentials):
+				mu.Lock()
+				checked++
+				mu.Unlock()
+			case !errors.Is(err, ErrRateLimited):
+				t.Errorf("wrong password: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if checked < 2 {
+		t.Fatalf("only %d guesses checked", checked)
+	}
+	if u, _ := e.st.UserByLogin(ctx, a.Login); u.FailedAttempts != checked {
+		t.Fatalf("%d parallel failures counted as %d", checked, u.FailedAttempts)
 	}
 }

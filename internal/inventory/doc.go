@@ -16,7 +16,7 @@
 // that batch on: earlier traffic stays with the Internet device). Other
 // global addresses are devices of the segment "internet", or all one
 // "Internet" device of the sensor when Config.FoldInternet is set (tenant
-// setting S1-1). Multicast, broadcast (including subnet broadcasts,
+// setting S1-1; SetFoldInternet changes it for the batches that follow). Multicast, broadcast (including subnet broadcasts,
 // recognised by the broadcast MAC they are sent to), loopback and
 // unspecified addresses are never devices.
 //

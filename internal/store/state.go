@@ -21,6 +21,10 @@ type State interface {
 	Users(ctx context.Context, s Scope) ([]User, error)
 	// UpdateUser replaces every field of the user but ID, Tenant and Created.
 	UpdateUser(ctx context.Context, s Scope, u User) error
+	// CountLoginFailure adds a wrong password to the user's count in one
+	// step, so that guesses in parallel are each counted; at threshold it
+	// locks the user until lockUntil, restarts the count and reports it.
+	CountLoginFailure(ctx context.Context, s Scope, id UserID, threshold int, lockUntil time.Time) (locked bool, err error)
 	DeleteUser(ctx context.Context, s Scope, id UserID) error
 
 	// PutCode stores a one-time code for a user, replacing any unused one.

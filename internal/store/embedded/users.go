@@ -128,6 +128,30 @@ func (s *Store) UpdateUser(ctx context.Context, sc store.Scope, u store.User) er
 	return nil
 }
 
+// CountLoginFailure implements store.State.
+func (s *Store) CountLoginFailure(ctx context.Context, sc store.Scope, id store.UserID, threshold int, lockUntil time.Time) (bool, error) {
+	var locked bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1
+			WHERE tenant_id = ? AND user_id = ? RETURNING failed_attempts`, int64(sc.Tenant()), int64(id)).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil || n < threshold {
+			return err
+		}
+		locked = true
+		_, err = tx.ExecContext(ctx, `UPDATE users SET failed_attempts = 0, locked_until = ? WHERE tenant_id = ? AND user_id = ?`,
+			micros(lockUntil), int64(sc.Tenant()), int64(id))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("count login failure of user %d: %w", id, err)
+	}
+	return locked, nil
+}
+
 // DeleteUser implements store.State; the user's code and API tokens go too.
 func (s *Store) DeleteUser(ctx context.Context, sc store.Scope, id store.UserID) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
