@@ -108,6 +108,21 @@ func TestRetentionByAge(t *testing.T) {
 	if n := len(parquetFiles(t, f.s.cfg.Dir)); n != 3 {
 		t.Fatalf("%d files on disk, want 3", n)
 	}
+	// Batch keys go with the retention; the kept ones still refuse a
+	// second copy.
+	cut := t0.Add(2 * 24 * time.Hour).UnixMicro()
+	var old, kept int
+	f.s.db.QueryRow(`SELECT count(*) FILTER (WHERE received < ?), count(*) FILTER (WHERE received >= ?) FROM batches`, cut, cut).Scan(&old, &kept)
+	if old != 0 || kept == 0 {
+		t.Fatalf("batch keys: %d before the cutoff, %d after", old, kept)
+	}
+	var seq uint64
+	var sensor int64
+	f.s.db.QueryRow(`SELECT sensor_id, seq FROM batches WHERE tenant_id = ? ORDER BY received DESC LIMIT 1`, int64(f.ta.ID)).Scan(&sensor, &seq)
+	dup, err := f.s.IngestBatch(ctx, sa, store.BatchKey{Sensor: store.SensorID(sensor), Epoch: 1, Seq: seq}, store.BatchMeta{}, nil)
+	if err != nil || !dup {
+		t.Fatalf("re-sent kept batch: duplicate=%v, %v", dup, err)
+	}
 }
 
 func TestRetentionBySize(t *testing.T) {

@@ -168,7 +168,14 @@ func (s *Store) ApplyRetention(ctx context.Context) (RetentionResult, error) {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE time < ?`, cutoff.UnixMicro())
+		if _, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE time < ?`, cutoff.UnixMicro()); err != nil {
+			return err
+		}
+		// Batch keys older than the retention can go: a sensor re-sends a
+		// batch only until it is acknowledged, and its spool holds days,
+		// not a year. The key table would otherwise grow by 1,440 rows a
+		// day per sensor for ever.
+		_, err := tx.ExecContext(ctx, `DELETE FROM batches WHERE received < ?`, cutoff.UnixMicro())
 		return err
 	})
 	if err != nil {
