@@ -33,7 +33,7 @@ func (h *ingestHook) IngestBatch(ctx context.Context, sc store.Scope, k store.Ba
 	// The batch is stored: what follows must not fail the upload, and must
 	// finish even if the sensor hangs up.
 	ctx = context.WithoutCancel(ctx)
-	events, err := h.inv.add(ctx, sc, k.Sensor, recs)
+	events, err := h.inv.add(ctx, sc, k, m, recs)
 	if err != nil {
 		h.log.Error("inventory: batch not added", "tenant", sc.Tenant(), "sensor", k.Sensor, "seq", k.Seq, "err", err)
 		return false, nil

@@ -113,7 +113,8 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (*Server, err
 		return nil, err
 	}
 	s.obs = newObservations(now)
-	s.inv = newInventories(inventoryDir(cfg.DataDir), s.store, cfg.Limits.DevicesPerSensor, cfg.Inventory.FoldInternet)
+	s.inv = newInventories(inventoryDir(cfg.DataDir), s.store, cfg.Limits.DevicesPerSensor, cfg.Inventory.FoldInternet,
+		log.With("component", "inventory"), now)
 	hook := &ingestHook{
 		Backend: s.store, inv: s.inv, obs: s.obs, log: log.With("component", "inventory"),
 		limitEvent: prometheus.NewCounter(prometheus.CounterOpts{

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"sort"
@@ -39,14 +40,21 @@ func TestInventoryFollowsFoldSetting(t *testing.T) {
 		}
 		sensors[i] = sen.ID
 	}
-	v := newInventories(t.TempDir(), st, 1500, false)
+	v := newInventories(t.TempDir(), st, 1500, false, slog.New(slog.DiscardHandler), time.Now)
 	ts := record.Micros(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).UnixMicro())
+	var seq uint64
 	add := func(tenant int, dst string) {
 		t.Helper()
 		recs := []record.Record{&record.Conn{TS: ts, OrigH: netip.MustParseAddr("192.168.1.10"), OrigP: 50000,
 			RespH: netip.MustParseAddr(dst), RespP: 443, Proto: "tcp", OrigPkts: 3, RespPkts: 3,
 			OrigMAC: record.MAC{2, 0, 0, 0, 0, 1}, RespMAC: record.MAC{2, 0, 0, 0, 0, 0xfe}}}
-		if _, err := v.add(ctx, scopes[tenant], sensors[tenant], recs); err != nil {
+		seq++
+		k := store.BatchKey{Sensor: sensors[tenant], Epoch: 1, Seq: seq}
+		m := store.BatchMeta{Received: time.UnixMicro(int64(ts))}
+		if _, err := st.IngestBatch(ctx, scopes[tenant], k, m, recs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.add(ctx, scopes[tenant], k, m, recs); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,6 +18,18 @@ type Records interface {
 	Records(ctx context.Context, s Scope, q RecordQuery) iter.Seq2[record.Record, error]
 	// CountRecords counts the records q selects by kind (q.Limit ignored).
 	CountRecords(ctx context.Context, s Scope, q RecordQuery) (map[record.Kind]int64, error)
+	// BatchesSince calls fn for each batch of the tenant received at or
+	// after since, in the order they were stored, with the records as
+	// ingested (less any that retention removed since). The server
+	// replays them into the inventory after a crash.
+	BatchesSince(ctx context.Context, s Scope, since time.Time, fn func(StoredBatch) error) error
+}
+
+// StoredBatch is one stored batch with its records.
+type StoredBatch struct {
+	Key     BatchKey
+	Meta    BatchMeta
+	Records []record.Record
 }
 
 // RecordQuery selects raw records.

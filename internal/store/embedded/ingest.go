@@ -76,9 +76,10 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 	if err != nil {
 		return false, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO batches VALUES (?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := conn.ExecContext(ctx, `INSERT INTO batches (tenant_id, sensor_id, epoch, seq, received, bytes, schema,
+			sensor_version, win_start, win_end, records, first_row) VALUES (?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tenant, sensor, ubigint(k.Epoch), k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
-		micros(m.Start), micros(m.End), len(p.rows)); err != nil {
+		micros(m.Start), micros(m.End), len(p.rows), base+1); err != nil {
 		return false, err
 	}
 	if _, err := conn.ExecContext(ctx, `UPDATE sensors SET last_upload = greatest(last_upload, ?) WHERE sensor_id = ?`,

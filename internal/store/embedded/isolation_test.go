@@ -89,6 +89,13 @@ func snapshot(t testing.TB, s *Store, sc store.Scope, sensor store.SensorID) map
 	out["Records"] = recs
 	v11, err := s.CountRecords(ctx, sc, store.RecordQuery{})
 	put("CountRecords", v11, err)
+	var batches []string
+	err = s.BatchesSince(ctx, sc, time.Time{}, func(b store.StoredBatch) error {
+		j, _ := json.Marshal(b)
+		batches = append(batches, string(j))
+		return nil
+	})
+	put("BatchesSince", batches, err)
 	v12, err := s.Users(ctx, sc)
 	put("Users", v12, err)
 	if len(v12) > 0 {

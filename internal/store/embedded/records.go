@@ -12,17 +12,23 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/store"
 )
 
 // recordSource returns a SQL relation of the rows q selects from the staged
-// table and the catalogued files, and the arguments of its placeholders.
-// The caller must hold filesMu shared while the relation is read.
-func (s *Store) recordSource(ctx context.Context, sc store.Scope, q store.RecordQuery, cols string) (string, []any, error) {
+// table and the catalogued files, and the arguments of its placeholders;
+// fromSeq, when not 0, leaves out rows before it. The caller must hold
+// filesMu shared while the relation is read.
+func (s *Store) recordSource(ctx context.Context, sc store.Scope, q store.RecordQuery, fromSeq int64, cols string) (string, []any, error) {
 	where := []string{"tenant_id = ?"}
 	args := []any{int64(sc.Tenant())}
+	if fromSeq != 0 {
+		where = append(where, "seq >= ?")
+		args = append(args, fromSeq)
+	}
 	if q.Sensor != 0 {
 		where = append(where, "sensor_id = ?")
 		args = append(args, int64(q.Sensor))
@@ -56,6 +62,10 @@ func (s *Store) recordSource(ctx context.Context, sc store.Scope, q store.Record
 		fq += ` AND min_ts < ?`
 		fargs = append(fargs, q.To.UnixMicro())
 	}
+	if fromSeq != 0 {
+		fq += ` AND max_seq >= ?`
+		fargs = append(fargs, fromSeq)
+	}
 	rows, err := s.db.QueryContext(ctx, fq+` ORDER BY path`, fargs...)
 	if err != nil {
 		return "", nil, err
@@ -86,7 +96,7 @@ func (s *Store) Records(ctx context.Context, sc store.Scope, q store.RecordQuery
 	return func(yield func(record.Record, error) bool) {
 		s.filesMu.RLock()
 		defer s.filesMu.RUnlock()
-		src, args, err := s.recordSource(ctx, sc, q, "seq, "+storedColumns)
+		src, args, err := s.recordSource(ctx, sc, q, 0, "seq, "+storedColumns)
 		if err != nil {
 			yield(nil, fmt.Errorf("records: %w", err))
 			return
@@ -119,11 +129,97 @@ func (s *Store) Records(ctx context.Context, sc store.Scope, q store.RecordQuery
 	}
 }
 
+// BatchesSince implements store.Records. A batch's records are the rows
+// first_row … first_row+records-1, read in one pass over the staged table
+// and the files that can hold them.
+func (s *Store) BatchesSince(ctx context.Context, sc store.Scope, since time.Time, fn func(store.StoredBatch) error) error {
+	type span struct {
+		b           store.StoredBatch
+		first, last int64
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT sensor_id, epoch, seq, received, bytes, schema, sensor_version,
+			win_start, win_end, first_row, records
+		FROM batches WHERE tenant_id = ? AND received >= ? AND first_row > 0 ORDER BY first_row`,
+		int64(sc.Tenant()), micros(since))
+	if err != nil {
+		return fmt.Errorf("batches since %v: %w", since, err)
+	}
+	var spans []span
+	for rows.Next() {
+		var sp span
+		var sensor, received, start, end, n int64
+		m := &sp.b.Meta
+		if err := rows.Scan(&sensor, &sp.b.Key.Epoch, &sp.b.Key.Seq, &received, &m.Bytes, &m.Schema, &m.SensorVersion,
+			&start, &end, &sp.first, &n); err != nil {
+			rows.Close()
+			return fmt.Errorf("batches since %v: %w", since, err)
+		}
+		sp.b.Key.Sensor = store.SensorID(sensor)
+		m.Received, m.Start, m.End = fromMicros(received), fromMicros(start), fromMicros(end)
+		sp.last = sp.first + n - 1
+		spans = append(spans, sp)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("batches since %v: %w", since, err)
+	}
+	if len(spans) == 0 {
+		return nil
+	}
+	// Batches are handed out as their rows are read, so memory holds one
+	// batch; retention and compaction wait meanwhile, as for Records.
+	s.filesMu.RLock()
+	defer s.filesMu.RUnlock()
+	i := 0
+	flushTo := func(seq int64) error { // hands out every batch that ends before seq
+		for ; i < len(spans) && spans[i].last < seq; i++ {
+			if err := fn(spans[i].b); err != nil {
+				return err
+			}
+			spans[i].b.Records = nil
+		}
+		return nil
+	}
+	src, args, err := s.recordSource(ctx, sc, store.RecordQuery{}, spans[0].first, "seq, "+storedColumns)
+	if err != nil {
+		return fmt.Errorf("batches since %v: %w", since, err)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT seq, `+storedColumns+` FROM (`+src+`) WHERE seq <= ? ORDER BY seq`,
+		append(args, spans[len(spans)-1].last)...)
+	if err != nil {
+		return fmt.Errorf("batches since %v: %w", since, err)
+	}
+	defer rows.Close()
+	var sr storedRow
+	var seq int64
+	dst := append([]any{&seq}, sr.dest()...)
+	for rows.Next() {
+		if err := rows.Scan(dst...); err != nil {
+			return fmt.Errorf("batches since %v: %w", since, err)
+		}
+		if err := flushTo(seq); err != nil {
+			return err
+		}
+		if i == len(spans) || seq < spans[i].first {
+			continue // a row of a batch received before since
+		}
+		r, err := sr.record()
+		if err != nil {
+			return fmt.Errorf("batches since %v: row %d: %w", since, seq, err)
+		}
+		spans[i].b.Records = append(spans[i].b.Records, r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("batches since %v: %w", since, err)
+	}
+	return flushTo(spans[len(spans)-1].last + 1)
+}
+
 // CountRecords implements store.Records.
 func (s *Store) CountRecords(ctx context.Context, sc store.Scope, q store.RecordQuery) (map[record.Kind]int64, error) {
 	s.filesMu.RLock()
 	defer s.filesMu.RUnlock()
-	src, args, err := s.recordSource(ctx, sc, q, "kind")
+	src, args, err := s.recordSource(ctx, sc, q, 0, "kind")
 	if err != nil {
 		return nil, fmt.Errorf("count records: %w", err)
 	}

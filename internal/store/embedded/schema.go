@@ -174,6 +174,10 @@ var migrations = []string{
 	`CREATE TABLE rollup_mark (seq BIGINT NOT NULL);
 	INSERT INTO rollup_mark SELECT greatest(
 		(SELECT coalesce(max(seq), 0) FROM staged), (SELECT coalesce(max(max_seq), 0) FROM record_files));`,
+
+	// 7: each batch's first row, so that a batch's records can be read
+	// back (BatchesSince); 0 for batches stored before.
+	`ALTER TABLE batches ADD COLUMN first_row BIGINT DEFAULT 0;`,
 }
 
 // recordColumnsDDL is the layout shared by the staged table and the record
