@@ -132,7 +132,7 @@ func TestBatchesSince(t *testing.T) {
 		t.Helper()
 		m := t0.Add(time.Duration(i) * time.Minute)
 		b := store.StoredBatch{Key: store.BatchKey{Sensor: sensor, Epoch: 9, Seq: uint64(i)},
-			Meta: store.BatchMeta{Received: m.Add(time.Minute), Bytes: 100 + i, Schema: 1, SensorVersion: "v", Start: m, End: m.Add(time.Minute)},
+			Meta:    store.BatchMeta{Received: m.Add(time.Minute), Bytes: 100 + i, Schema: 1, SensorVersion: "v", Start: m, End: m.Add(time.Minute)},
 			Records: g.minute(m, 5)}
 		if _, err := f.s.IngestBatch(ctx, sc, b.Key, b.Meta, b.Records); err != nil {
 			t.Fatal(err)
