@@ -12,7 +12,6 @@ import (
 	"github.com/otsight/otsight/internal/inventory"
 	"github.com/otsight/otsight/internal/record"
 	"github.com/otsight/otsight/internal/store"
-	"github.com/otsight/otsight/internal/store/embedded"
 )
 
 // TestInventoryReplayAfterCrash loses the inventory's in-memory state
@@ -22,20 +21,8 @@ import (
 // one that saw every batch once.
 func TestInventoryReplayAfterCrash(t *testing.T) {
 	ctx := context.Background()
-	st, err := embedded.Open(embedded.Config{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ten, err := st.CreateTenant(ctx, store.Tenant{Name: "a"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := store.ForTenant(ten.ID)
-	sen, err := st.CreateSensor(ctx, sc, "line-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, scopes, sensors := storeWithTenants(t, "a")
+	sc, sensor := scopes[0], sensors[0]
 	dir := t.TempDir()
 	open := func() *inventories {
 		return newInventories(dir, st, 1500, false, slog.New(slog.DiscardHandler), time.Now)
@@ -54,7 +41,7 @@ func TestInventoryReplayAfterCrash(t *testing.T) {
 			&record.ConnInterval{TS: ts, UID: fmt.Sprint("C", i), OrigH: hmi, OrigP: 50000, RespH: plc, RespP: 502, Proto: "tcp",
 				Service: "modbus", OrigPkts: 4, RespPkts: 4, OrigIPBytes: 300 + uint64(i), RespIPBytes: 400},
 		}
-		return store.BatchKey{Sensor: sen.ID, Epoch: 7, Seq: uint64(i)},
+		return store.BatchKey{Sensor: sensor, Epoch: 7, Seq: uint64(i)},
 			store.BatchMeta{Received: start.Add(time.Duration(i) * time.Second)}, recs
 	}
 	ingest := func(v *inventories, i int, addToInventory bool) {
@@ -63,7 +50,7 @@ func TestInventoryReplayAfterCrash(t *testing.T) {
 		if _, err := st.IngestBatch(ctx, sc, k, m, recs); err != nil {
 			t.Fatal(err)
 		}
-		want.Add(sensorKey(sen.ID), recs)
+		want.Add(sensorKey(sensor), recs)
 		if addToInventory {
 			if _, err := v.add(ctx, sc, k, m, recs); err != nil {
 				t.Fatal(err)

@@ -21,25 +21,7 @@ import (
 // when it arrived, and another tenant is not affected.
 func TestInventoryFollowsFoldSetting(t *testing.T) {
 	ctx := context.Background()
-	st, err := embedded.Open(embedded.Config{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var scopes [2]store.Scope
-	var sensors [2]store.SensorID
-	for i, name := range []string{"a", "b"} {
-		ten, err := st.CreateTenant(ctx, store.Tenant{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		scopes[i] = store.ForTenant(ten.ID)
-		sen, err := st.CreateSensor(ctx, scopes[i], "line-1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sensors[i] = sen.ID
-	}
+	st, scopes, sensors := storeWithTenants(t, "a", "b")
 	v := newInventories(t.TempDir(), st, 1500, false, slog.New(slog.DiscardHandler), time.Now)
 	ts := record.Micros(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).UnixMicro())
 	var seq uint64
@@ -93,4 +75,30 @@ func TestInventoryFollowsFoldSetting(t *testing.T) {
 	if got, want := internet(1), []string{"1.1.1.1"}; !slices.Equal(got, want) {
 		t.Fatalf("tenant b's Internet devices = %v, want %v", got, want)
 	}
+}
+
+// storeWithTenants opens an embedded store in a temporary directory with
+// the named tenants, each with one sensor "line-1".
+func storeWithTenants(t *testing.T, names ...string) (*embedded.Store, []store.Scope, []store.SensorID) {
+	t.Helper()
+	st, err := embedded.Open(embedded.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var scopes []store.Scope
+	var sensors []store.SensorID
+	for _, name := range names {
+		ten, err := st.CreateTenant(context.Background(), store.Tenant{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := store.ForTenant(ten.ID)
+		sen, err := st.CreateSensor(context.Background(), sc, "line-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		scopes, sensors = append(scopes, sc), append(sensors, sen.ID)
+	}
+	return st, scopes, sensors
 }

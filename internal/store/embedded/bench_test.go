@@ -35,23 +35,42 @@ func BenchmarkIngest(b *testing.B) {
 	b.Run("random", func(b *testing.B) { benchIngest(b, 0) })
 }
 
-func benchIngest(b *testing.B, peers int) {
+// benchStore opens a store in a temporary directory with one tenant and one
+// sensor. Its clock stands at now unless now is zero; DuckDB gets threads
+// threads (0: its default, one per core).
+func benchStore(b *testing.B, now time.Time, threads int) (*Store, store.Scope, store.SensorID) {
 	cfg := DefaultConfig()
 	cfg.Dir = b.TempDir()
-	cfg.Threads = 1
-	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
-		cfg.Threads, _ = strconv.Atoi(v) // 0: DuckDB's default, one per core
-	}
+	cfg.Threads = threads
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if !now.IsZero() {
+		cfg.Now = func() time.Time { return now }
+	}
 	s, err := Open(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	ctx := context.Background()
-	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
+	ten, err := s.CreateTenant(ctx, store.Tenant{Name: "t"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	sc := store.ForTenant(ten.ID)
-	sen, _ := s.CreateSensor(ctx, sc, "s")
+	sen, err := s.CreateSensor(ctx, sc, "s")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, sc, sen.ID
+}
+
+func benchIngest(b *testing.B, peers int) {
+	threads := 1
+	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
+		threads, _ = strconv.Atoi(v)
+	}
+	s, sc, sensor := benchStore(b, time.Time{}, threads)
+	ctx := context.Background()
 	g := newGen(42, 1500)
 	g.peers = peers
 	batches := make([][]record.Record, 60)
@@ -69,7 +88,7 @@ func benchIngest(b *testing.B, peers int) {
 	b.ResetTimer()
 	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < b.N; i++ {
-		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sen.ID, Epoch: 1, Seq: uint64(i)},
+		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: uint64(i)},
 			store.BatchMeta{Received: t0}, batches[i%len(batches)])
 		if err != nil {
 			b.Fatal(err)
@@ -195,19 +214,8 @@ func BenchmarkTrafficQueries(b *testing.B) {
 
 func benchQueries(b *testing.B, devices int) {
 	end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Dir = b.TempDir()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg.Now = func() time.Time { return end }
-	s, err := Open(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, sc, sensor := benchStore(b, end, 0)
 	ctx := context.Background()
-	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
-	sc := store.ForTenant(ten.ID)
-	sen, _ := s.CreateSensor(ctx, sc, "s")
 	setup := time.Now()
 	minuteHours, dev5Days := 24, 7
 	if devices > 5000 {
@@ -220,7 +228,7 @@ func benchQueries(b *testing.B, devices int) {
 	g.peers = 4
 	for i := range 5 {
 		m := end.Add(time.Duration(i-5) * time.Minute)
-		if _, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sen.ID, Epoch: 1, Seq: uint64(i)},
+		if _, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: uint64(i)},
 			store.BatchMeta{Received: m}, g.minute(m, 2100)); err != nil {
 			b.Fatal(err)
 		}
@@ -239,6 +247,15 @@ func benchQueries(b *testing.B, devices int) {
 		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		return &store.Device{VLAN: uint16(10 + i%4), IP: a}
 	}
+	runQueries(b, s, sc, sensor, end, rng, dev)
+	logMemory(b, s, fmt.Sprintf("devices=%d", devices))
+}
+
+// runQueries runs the portal's traffic queries as sub-benchmarks, each
+// b.N times with random range ends, and reports p50 and p95 in ms. dev
+// picks a device for the per-device queries.
+func runQueries(b *testing.B, s *Store, sc store.Scope, sensor store.SensorID, end time.Time, rng *rand.Rand, dev func() *store.Device) {
+	ctx := context.Background()
 	// hourEnd is a whole hour within the last 6 hours, so minute queries
 	// stay inside the per-minute history.
 	hourEnd := func() time.Time { return end.Add(-time.Duration(rng.IntN(6)) * time.Hour) }
@@ -287,7 +304,7 @@ func benchQueries(b *testing.B, devices int) {
 		{"device-stats-5m-1d", func() error {
 			to := hourEnd()
 			d := dev()
-			_, err := s.DeviceStats5m(ctx, sc, 1, *d, to.Add(-day), to)
+			_, err := s.DeviceStats5m(ctx, sc, sensor, *d, to.Add(-day), to)
 			return err
 		}},
 		{"pair-hourly-one-device-7d", func() error {
@@ -311,11 +328,15 @@ func benchQueries(b *testing.B, devices int) {
 			b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*95/100)]), "p95-ms")
 		})
 	}
+}
+
+// logMemory logs the process's memory after the queries.
+func logMemory(b *testing.B, s *Store, what string) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	var duck int64
 	s.db.QueryRow(`SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()`).Scan(&duck)
-	b.Logf("devices=%d after queries: RSS %d MiB, Go heap %d MiB, DuckDB buffers %d MiB", devices, rssBytes()>>20, ms.HeapInuse>>20, duck>>20)
+	b.Logf("%s after queries: RSS %d MiB, Go heap %d MiB, DuckDB buffers %d MiB", what, rssBytes()>>20, ms.HeapInuse>>20, duck>>20)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -107,14 +107,7 @@ func TestIngestAndRecordsRoundTrip(t *testing.T) {
 
 func jsonLines(t *testing.T, recs []record.Record) []string {
 	t.Helper()
-	out := make([]string, len(recs))
-	for i, r := range recs {
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[i] = string(r.RecordKind()) + " " + string(b)
-	}
+	out := inOrder(t, recs)
 	slices.Sort(out)
 	return out
 }
@@ -181,6 +174,7 @@ func TestBatchesSince(t *testing.T) {
 	check("none", t0.Add(time.Hour), nil)
 }
 
+// inOrder is each record's kind and JSON, in the order given.
 func inOrder(t *testing.T, recs []record.Record) []string {
 	t.Helper()
 	out := make([]string, len(recs))
@@ -189,7 +183,7 @@ func inOrder(t *testing.T, recs []record.Record) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[i] = string(b)
+		out[i] = string(r.RecordKind()) + " " + string(b)
 	}
 	return out
 }
