@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -41,7 +42,7 @@ func (s *Store) copyToParquet(ctx context.Context, ex interface {
 		return 0, err
 	}
 	tmp := abs + tmpSuffix
-	if _, err := ex.ExecContext(ctx, `COPY (`+query+`) TO '`+sqlString(tmp)+`' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`); err != nil {
+	if _, err := ex.ExecContext(ctx, `COPY (`+query+`) TO '`+sqlString(tmp)+`' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE `+strconv.Itoa(rowGroupRows)+`)`); err != nil {
 		os.Remove(tmp)
 		return 0, fmt.Errorf("write %s: %w", rel, err)
 	}
@@ -121,7 +122,11 @@ func (s *Store) Flush(ctx context.Context) error {
 	}
 	for i := range files {
 		f := &files[i]
-		q := fmt.Sprintf(`SELECT * FROM staged WHERE seq <= %d AND tenant_id = %d AND sensor_id = %d AND ts >= %d AND ts < %d ORDER BY ts, seq`,
+		// In staging order (seq), not sorted by time: batches arrive in
+		// time order, so the file is nearly sorted already and the row
+		// groups' time ranges prune as well; a sort of every column would
+		// cost more than the rest of the flush.
+		q := fmt.Sprintf(`SELECT * FROM staged WHERE seq <= %d AND tenant_id = %d AND sensor_id = %d AND ts >= %d AND ts < %d`,
 			upto, f.tenant, f.sensor, days[i]*dayUS, (days[i]+1)*dayUS)
 		if f.bytes, err = s.copyToParquet(ctx, s.db, q, f.path); err != nil {
 			return fmt.Errorf("flush: %w", err)
@@ -159,15 +164,24 @@ func (s *Store) Flush(ctx context.Context) error {
 	return nil
 }
 
+// rowGroupRows is the row group size of the record files.
+const rowGroupRows = 122_880
+
 // CompactFiles merges the files of every closed day (before today, UTC) that
-// has more than one into a single day file.
+// has more than one, of fewer rows than Config.CompactBelowRows (a row
+// group) on average, into a single day file. Compaction is for the many small files of a quiet
+// sensor; a busy sensor's hour files hold full row groups already, and
+// rewriting them bought nothing: a day of the `large` plant (6.6 M records)
+// scanned in 2.13 s from its 24 hour files and 2.06 s from one day file,
+// and the rewrite cost 8.6 s of CPU a day (BenchmarkGenHistory).
 func (s *Store) CompactFiles(ctx context.Context) (int, error) {
 	s.mmu.Lock()
 	defer s.mmu.Unlock()
 	today := s.cfg.Now().UTC().Format(time.DateOnly)
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, sensor_id, strftime(day, '%Y-%m-%d'), list(path ORDER BY path),
 		sum(rows), min(min_ts), max(max_ts), max(max_seq)
-		FROM record_files WHERE day < ?::DATE GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL`, today)
+		FROM record_files WHERE day < ?::DATE GROUP BY ALL HAVING count(*) > 1 AND sum(rows) / count(*) < ?
+		ORDER BY ALL`, today, s.cfg.CompactBelowRows)
 	if err != nil {
 		return 0, fmt.Errorf("compact files: %w", err)
 	}
@@ -209,7 +223,11 @@ func (s *Store) compactDay(ctx context.Context, f fileEntry, old []string) error
 		}
 		b.WriteString("'" + sqlString(filepath.Join(s.cfg.Dir, p)) + "'")
 	}
-	q := `SELECT * FROM read_parquet([` + b.String() + `]) ORDER BY ts, seq`
+	// The hour files in the order they were flushed (old is sorted by
+	// path, h-<last seq>), concatenated without a sort: the day keeps the
+	// staging order, as each hour did. Sorting a busy day (6.6 M rows, 31
+	// columns) took 12.6 of its 15.9 s of maintenance.
+	q := `SELECT * FROM read_parquet([` + b.String() + `])`
 	var err error
 	if f.bytes, err = s.copyToParquet(ctx, s.db, q, f.path); err != nil {
 		return fmt.Errorf("compact %s: %w", f.path, err)

@@ -56,11 +56,43 @@ func BenchmarkGenHistory(b *testing.B) {
 		b.Fatal(err)
 	}
 	el, cpu := time.Since(start), cpuTime()-cpu0
+	b.Logf("%s, %d days: %d records in %d batches ingested in %v (%.0f records/s, %.0f records/CPU-s, generation included); RSS %d MiB",
+		preset, days, records, batches, el.Round(time.Second), float64(records)/el.Seconds(), float64(records)/cpu.Seconds(), rssBytes()>>20)
+	// The maintenance round after the last day: its hour files compacted
+	// into day files, rollups compacted, daily rollups made.
+	scan := func() time.Duration {
+		t := time.Now()
+		for range 5 {
+			if _, err := s.CountRecords(ctx, sc, store.RecordQuery{From: end.Add(-24 * time.Hour), To: end}); err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for _, err := range s.Records(ctx, sc, store.RecordQuery{Kind: "ot", From: end.Add(-13 * time.Hour), To: end.Add(-11 * time.Hour)}) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+		}
+		return time.Since(t) / 5
+	}
+	b.Logf("scan before compaction %v", scan())
+	start, cpu0 = time.Now(), cpuTime()
+	t1 := time.Now()
+	if _, err := s.CompactFiles(ctx); err != nil {
+		b.Fatal(err)
+	}
+	t2 := time.Now()
+	b.Logf("scan after compaction %v", scan())
+	if _, err := s.compactRollups(ctx, micros(end)); err != nil {
+		b.Fatal(err)
+	}
+	t3 := time.Now()
+	b.Logf("files %v rollups %v", t2.Sub(t1), t3.Sub(t2))
 	if err := s.Maintain(ctx); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%s, %d days: %d records in %d batches ingested in %v (%.0f records/s, %.0f records/CPU-s, generation included); RSS %d MiB",
-		preset, days, records, batches, el.Round(time.Second), float64(records)/el.Seconds(), float64(records)/cpu.Seconds(), rssBytes()>>20)
+	b.Logf("maintenance of %d closed days: %v (%v CPU)", days, time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
 
 	top, err := s.TopDevices(ctx, sc, store.TopQuery{From: end.Add(-24 * time.Hour), To: end, Limit: 100000})
 	if err != nil || len(top) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -44,19 +45,6 @@ func (s *Store) IngestBatch(ctx context.Context, sc store.Scope, k store.BatchKe
 
 func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, p *prepared) (dup bool, err error) {
 	tenant, sensor := int64(sc.Tenant()), int64(k.Sensor)
-	var owned, seen int
-	if err := s.db.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM sensors WHERE tenant_id = ? AND sensor_id = ?),
-			(SELECT count(*) FROM batches WHERE sensor_id = ? AND epoch = CAST(? AS UBIGINT) AND seq = ?)`,
-		tenant, sensor, sensor, ubigint(k.Epoch), k.Seq).Scan(&owned, &seen); err != nil {
-		return false, err
-	}
-	if owned == 0 {
-		return false, fmt.Errorf("sensor %d of tenant %d: %w", sensor, tenant, store.ErrNotFound)
-	}
-	if seen > 0 {
-		return true, nil
-	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return false, err
@@ -71,15 +59,28 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
+	// The key goes in first, and only for a sensor of the tenant: the
+	// primary key refuses a batch stored before, before any row is
+	// appended, without a query of its own (duplicates are rare).
 	base := s.stageSeq
-	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), tenant, sensor, base) })
-	if err != nil {
+	res, err := conn.ExecContext(ctx, `INSERT INTO batches (tenant_id, sensor_id, epoch, seq, received, bytes, schema,
+			sensor_version, win_start, win_end, records, first_row)
+		SELECT ?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE EXISTS (SELECT 1 FROM sensors WHERE tenant_id = ? AND sensor_id = ?)`,
+		tenant, sensor, ubigint(k.Epoch), k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
+		micros(m.Start), micros(m.End), len(p.rows), base+1, tenant, sensor)
+	var de *duckdb.Error
+	switch {
+	case errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint:
+		return true, nil
+	case err != nil:
 		return false, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO batches (tenant_id, sensor_id, epoch, seq, received, bytes, schema,
-			sensor_version, win_start, win_end, records, first_row) VALUES (?, ?, CAST(? AS UBIGINT), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		tenant, sensor, ubigint(k.Epoch), k.Seq, micros(m.Received), m.Bytes, m.Schema, m.SensorVersion,
-		micros(m.Start), micros(m.End), len(p.rows), base+1); err != nil {
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, fmt.Errorf("sensor %d of tenant %d: %w", sensor, tenant, store.ErrNotFound)
+	}
+	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), tenant, sensor, base) })
+	if err != nil {
 		return false, err
 	}
 	if _, err := conn.ExecContext(ctx, `UPDATE sensors SET last_upload = greatest(last_upload, ?) WHERE sensor_id = ?`,

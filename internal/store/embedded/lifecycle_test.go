@@ -209,6 +209,13 @@ func TestCompactFilesIntoDays(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, f.s, sa, f.sa.ID)
+	// Files of full row groups are left as they are: here, files of more
+	// than ten rows.
+	f.s.cfg.CompactBelowRows = 10
+	if n, err := f.s.CompactFiles(ctx); err != nil || n != 0 || len(parquetFiles(t, f.s.cfg.Dir)) != 4 {
+		t.Fatalf("CompactFiles of big files = %d, %v; %d files", n, err, len(parquetFiles(t, f.s.cfg.Dir)))
+	}
+	f.s.cfg.CompactBelowRows = rowGroupRows
 	n, err := f.s.CompactFiles(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("CompactFiles = %d, %v; want 1 day", n, err)

@@ -11,9 +11,9 @@ import (
 // since the last round (rollup_mark) into every table in one transaction,
 // and the live_ views add the rows not yet rolled up on the fly, so a query
 // sees a batch as soon as it is stored. Aggregating in SQL, a few minutes of
-// rows at a time, is what keeps ingest under a minute per busy sensor-day:
-// per-batch partial rows appended from Go cost more than the records
-// themselves (docs/PERFORMANCE.md). Maintenance compacts closed periods into
+// rows at a time, costs about half of what appending each batch's partial
+// rows from Go did: those outnumbered the batch's records (figures in
+// docs/ARCHITECTURE.md, "Server storage"). Maintenance compacts closed periods into
 // one row per key (compactRollups). Bytes are IP bytes; connections are
 // counted in the minute they started (from conn records), volumes from
 // conn_interval and flow records.

@@ -31,6 +31,9 @@ type Config struct {
 	SizeCapPerSensor int64  // bytes of record files per sensor before the oldest day goes
 	RetentionDays    int    // days of records and rollups kept
 	MinuteDays       int    // days the per-minute rollups are kept (hourly ones follow RetentionDays)
+	// CompactBelowRows: a closed day's record files are merged into one
+	// when they average fewer rows than this (default: a row group).
+	CompactBelowRows int64
 	BackupDir        string // "" disables the daily backup
 	BackupEvery      time.Duration
 	MaintainEvery    time.Duration // period of flush, compaction and retention in the background
@@ -83,6 +86,9 @@ func (c *Config) fill() {
 	}
 	if c.MaintainEvery <= 0 {
 		c.MaintainEvery = d.MaintainEvery
+	}
+	if c.CompactBelowRows <= 0 {
+		c.CompactBelowRows = rowGroupRows
 	}
 	if c.WALSize == "" {
 		c.WALSize = d.WALSize
