@@ -23,9 +23,9 @@ import (
 // BenchmarkIngest ingests one-minute batches of a busy sensor: 2,100
 // connections a minute (3,000,000 a day) among 1,500 devices, each with its
 // interval record, Modbus operations for an eighth of them and the sensor's
-// stats: about 4,500 records a batch. As the maintenance does, every 5
-// batches the staged rows are rolled up and every 60 they are flushed into
-// Parquet, so both costs are included. DuckDB runs with one thread unless
+// stats: about 4,500 records a batch. The maintenance runs as in the
+// server, every 5 batches, and the flush into Parquet every 60, with the
+// store's clock following the batches, so their costs are included. DuckDB runs with one thread unless
 // OTSIGHT_BENCH_THREADS says otherwise.
 func BenchmarkIngest(b *testing.B) {
 	// plant: each device connects to 4 fixed peers (about 6,000 pairs, as
@@ -36,16 +36,14 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 // benchStore opens a store in a temporary directory with one tenant and one
-// sensor. Its clock stands at now unless now is zero; DuckDB gets threads
-// threads (0: its default, one per core).
-func benchStore(b *testing.B, now time.Time, threads int) (*Store, store.Scope, store.SensorID) {
+// sensor, its clock now; DuckDB gets threads threads (0: its default, one
+// per core).
+func benchStore(b *testing.B, now func() time.Time, threads int) (*Store, store.Scope, store.SensorID) {
 	cfg := DefaultConfig()
 	cfg.Dir = b.TempDir()
 	cfg.Threads = threads
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	if !now.IsZero() {
-		cfg.Now = func() time.Time { return now }
-	}
+	cfg.Now = now
 	s, err := Open(cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -69,7 +67,10 @@ func benchIngest(b *testing.B, peers int) {
 	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
 		threads, _ = strconv.Atoi(v)
 	}
-	s, sc, sensor := benchStore(b, time.Time{}, threads)
+	// The store's clock follows the batches, so that the maintenance
+	// closes buckets, hours and days as it would on the day itself.
+	clock := t0
+	s, sc, sensor := benchStore(b, func() time.Time { return clock }, threads)
 	ctx := context.Background()
 	g := newGen(42, 1500)
 	g.peers = peers
@@ -88,18 +89,28 @@ func benchIngest(b *testing.B, peers int) {
 	b.ResetTimer()
 	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < b.N; i++ {
+		if i > 0 && i%len(batches) == 0 {
+			// The next hour: the same traffic an hour later.
+			for _, bt := range batches {
+				shiftRecords(bt, record.Micros(time.Hour.Microseconds()))
+			}
+		}
+		m := t0.Add(time.Duration(i) * time.Minute)
+		clock = m.Add(time.Minute)
 		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: uint64(i)},
-			store.BatchMeta{Received: t0}, batches[i%len(batches)])
+			store.BatchMeta{Received: clock, Start: m, End: clock}, batches[i%len(batches)])
 		if err != nil {
 			b.Fatal(err)
 		}
-		switch {
-		case (i+1)%len(batches) == 0:
+		// As the background maintenance: the flush when an hour ends,
+		// the rest every 5 minutes.
+		if (i+1)%len(batches) == 0 {
 			if err := s.Flush(ctx); err != nil {
 				b.Fatal(err)
 			}
-		case (i+1)%5 == 0:
-			if err := s.rollUp(ctx); err != nil {
+		}
+		if (i+1)%5 == 0 {
+			if err := s.Maintain(ctx); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -114,6 +125,22 @@ func benchIngest(b *testing.B, peers int) {
 	b.ReportMetric(float64(recs)/float64(len(batches))*float64(b.N)/cpu, "records/cpu-s")
 	b.ReportMetric(cpu/float64(b.N)*1440, "cpu-s/sensor-day")
 	b.ReportMetric(float64(rssBytes())/(1<<20), "RSS-MiB")
+}
+
+// shiftRecords moves the records of the benchmark's generator by d.
+func shiftRecords(recs []record.Record, d record.Micros) {
+	for _, r := range recs {
+		switch v := r.(type) {
+		case *record.Conn:
+			v.TS += d
+		case *record.ConnInterval:
+			v.TS += d
+		case *record.OT:
+			v.TS, v.TSFirst, v.TSLast = v.TS+d, v.TSFirst+d, v.TSLast+d
+		case *record.SensorStats:
+			v.TS, v.TSEnd = v.TS+d, v.TSEnd+d
+		}
+	}
 }
 
 // cpuTime is the process's user and system CPU time.
@@ -214,7 +241,7 @@ func BenchmarkTrafficQueries(b *testing.B) {
 
 func benchQueries(b *testing.B, devices int) {
 	end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	s, sc, sensor := benchStore(b, end, 0)
+	s, sc, sensor := benchStore(b, func() time.Time { return end }, 0)
 	ctx := context.Background()
 	setup := time.Now()
 	minuteHours, dev5Days := 24, 7

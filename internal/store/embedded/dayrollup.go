@@ -33,21 +33,34 @@ var dayKeys = map[string]string{
 const checksumExpr = `sum(orig_bytes::HUGEINT + resp_bytes + orig_pkts + resp_pkts + conns)`
 
 // rollupDays (re)computes the daily rows of closed days whose hourly rows
-// changed, and returns how many days it wrote.
+// changed, and returns how many days it wrote. It looks at the days from
+// the "days" mark on (rollUp lowers it to the oldest row it adds), so a
+// round reads the hourly rows of the days that may have changed only.
 func (s *Store) rollupDays(ctx context.Context) (int64, error) {
 	today := floorTo(micros(s.cfg.Now()), dayUS)
+	from, err := s.mark(ctx, markDays)
+	if err != nil {
+		return 0, fmt.Errorf("daily rollups: %w", err)
+	}
+	from = floorTo(from, dayUS)
+	if from >= today {
+		return 0, nil
+	}
 	var total int64
 	for hour, day := range dayTables {
-		n, err := s.rollupDaysOf(ctx, hour, day, dayKeys[hour], today)
+		n, err := s.rollupDaysOf(ctx, hour, day, dayKeys[hour], from, today)
 		if err != nil {
 			return total, fmt.Errorf("daily rollup of %s: %w", hour, err)
 		}
 		total += n
 	}
+	if err := s.raiseMark(ctx, markDays, from, today); err != nil {
+		return total, fmt.Errorf("daily rollups: %w", err)
+	}
 	return total, nil
 }
 
-func (s *Store) rollupDaysOf(ctx context.Context, hour, day, keys string, today int64) (int64, error) {
+func (s *Store) rollupDaysOf(ctx context.Context, hour, day, keys string, from, today int64) (int64, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -56,9 +69,9 @@ func (s *Store) rollupDaysOf(ctx context.Context, hour, day, keys string, today 
 	}
 	defer tx.Rollback()
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE day_todo AS
-		SELECT tenant_id, sensor_id, (ts // %[1]d) * %[1]d AS ts, %[2]s AS checksum FROM %[3]s WHERE ts < ? GROUP BY ALL
-		EXCEPT SELECT tenant_id, sensor_id, ts, checksum FROM rollup_days WHERE tbl = ?`, dayUS, checksumExpr, hour)
-	if _, err := tx.ExecContext(ctx, q, today, hour); err != nil {
+		SELECT tenant_id, sensor_id, (ts // %[1]d) * %[1]d AS ts, %[2]s AS checksum FROM %[3]s WHERE ts >= ? AND ts < ? GROUP BY ALL
+		EXCEPT SELECT tenant_id, sensor_id, ts, checksum FROM rollup_days WHERE tbl = ? AND ts >= ?`, dayUS, checksumExpr, hour)
+	if _, err := tx.ExecContext(ctx, q, from, today, hour, from); err != nil {
 		return 0, err
 	}
 	var n int64
@@ -75,8 +88,9 @@ func (s *Store) rollupDaysOf(ctx context.Context, hour, day, keys string, today 
 		{`DELETE FROM ` + day + ` d USING day_todo t WHERE d.tenant_id = t.tenant_id AND d.sensor_id = t.sensor_id AND d.ts = t.ts`, nil},
 		{fmt.Sprintf(`INSERT INTO %s SELECT h.tenant_id, h.sensor_id, (h.ts // %d) * %d AS day, %s, %s FROM %s h
 			SEMI JOIN day_todo t ON h.tenant_id = t.tenant_id AND h.sensor_id = t.sensor_id AND (h.ts // %d) * %d = t.ts
+			WHERE h.ts >= %d AND h.ts < %d
 			GROUP BY h.tenant_id, h.sensor_id, day, %s ORDER BY day`,
-			day, dayUS, dayUS, keys, volumeSums, hour, dayUS, dayUS, keys), nil},
+			day, dayUS, dayUS, keys, volumeSums, hour, dayUS, dayUS, from, today, keys), nil},
 		{`DELETE FROM rollup_days r USING day_todo t WHERE r.tbl = ? AND r.tenant_id = t.tenant_id AND r.sensor_id = t.sensor_id AND r.ts = t.ts`, []any{hour}},
 		{`INSERT INTO rollup_days SELECT ?, tenant_id, sensor_id, ts, checksum FROM day_todo`, []any{hour}},
 		{`DROP TABLE day_todo`, nil},

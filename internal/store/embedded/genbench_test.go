@@ -27,7 +27,7 @@ func BenchmarkGenHistory(b *testing.B) {
 		b.Fatal(err)
 	}
 	end := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday: the history ends on a weekend
-	s, sc, sensor := benchStore(b, end, 1)
+	s, sc, sensor := benchStore(b, func() time.Time { return end }, 1)
 	ctx := context.Background()
 
 	var records, batches int

@@ -193,6 +193,11 @@ func (s *Store) rollUpLocked(ctx context.Context) error {
 		CREATE OR REPLACE TEMP TABLE roll_ot AS `+otRowsSQL(cond)); err != nil {
 		return fmt.Errorf("roll up: select rows: %w", err)
 	}
+	// Compaction and the daily rollups look from the oldest row added on.
+	if _, err := tx.ExecContext(ctx, `UPDATE rollup_marks SET ts = least(ts, coalesce((SELECT min(r.ts) FROM (
+		SELECT ts FROM roll_traffic UNION ALL SELECT ts FROM roll_ot) r), ts))`); err != nil {
+		return fmt.Errorf("roll up: lower marks: %w", err)
+	}
 	for _, t := range rolledTables {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` SELECT * FROM (`+rollupSQL(t, "roll_traffic", "roll_ot")+`)`); err != nil {
 			return fmt.Errorf("roll up into %s: %w", t, err)
@@ -235,35 +240,75 @@ var rollupSpecs = []rollupSpec{
 // compactRollups merges the partial rows of buckets that have more than one
 // row per key into one row per key. Buckets still open (the last few minutes
 // and the current hour) are left alone: they are still being appended to,
-// and late records would only create another partial row anyway. It returns
-// how many rows it removed.
+// and late records would only create another partial row anyway. Only
+// buckets from the table's mark on are looked at: rollUp lowers the marks
+// to the oldest row it adds, and each compaction raises its table's to
+// where it stopped, so a round costs what changed since the last one, not
+// the size of a year of rollups. It returns how many rows it removed.
 func (s *Store) compactRollups(ctx context.Context, now int64) (int64, error) {
 	var removed int64
 	for _, sp := range rollupSpecs {
+		from, err := s.mark(ctx, sp.table)
+		if err != nil {
+			return removed, fmt.Errorf("compact %s: %w", sp.table, err)
+		}
 		cutoff := floorTo(now, sp.period) - sp.period
+		lo := floorTo(from, sp.period)
+		if lo >= cutoff {
+			continue
+		}
 		s.wmu.Lock()
-		n, err := s.compactTable(ctx, sp, cutoff)
+		n, err := s.compactTable(ctx, sp, lo, cutoff)
 		s.wmu.Unlock()
 		if err != nil {
 			return removed, fmt.Errorf("compact %s: %w", sp.table, err)
 		}
 		removed += n
+		if err := s.raiseMark(ctx, sp.table, from, cutoff); err != nil {
+			return removed, fmt.Errorf("compact %s: %w", sp.table, err)
+		}
 	}
 	return removed, nil
 }
 
-func (s *Store) compactTable(ctx context.Context, sp rollupSpec, cutoff int64) (int64, error) {
+// The marks in rollup_marks are named after the rollup table whose
+// compaction resumes there, and markDays for the daily rollups: each is
+// the oldest bucket (or day) that may have changed since its consumer last
+// looked.
+const markDays = "days"
+
+func (s *Store) mark(ctx context.Context, name string) (int64, error) {
+	var ts int64
+	err := s.db.QueryRowContext(ctx, `SELECT ts FROM rollup_marks WHERE name = ?`, name).Scan(&ts)
+	return ts, err
+}
+
+// raiseMark moves a mark from what its consumer read to where it got,
+// unless a roll-up lowered it meanwhile: that change is then kept for the
+// next round.
+func (s *Store) raiseMark(ctx context.Context, name string, from, to int64) error {
+	if to <= from {
+		return nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	_, err := s.db.ExecContext(ctx, `UPDATE rollup_marks SET ts = ? WHERE name = ? AND ts = ?`, to, name, from)
+	return err
+}
+
+// compactTable compacts the buckets of [lo, cutoff) of one table.
+func (s *Store) compactTable(ctx context.Context, sp rollupSpec, lo, cutoff int64) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	// Buckets with duplicate keys, below the cutoff.
+	// Buckets with duplicate keys, in the range.
 	q := `CREATE OR REPLACE TEMP TABLE compact_buckets AS
 		SELECT DISTINCT tenant_id, sensor_id, ts FROM (
-			SELECT tenant_id, sensor_id, ts FROM ` + sp.table + ` WHERE ts < ?
+			SELECT tenant_id, sensor_id, ts FROM ` + sp.table + ` WHERE ts >= ? AND ts < ?
 			GROUP BY tenant_id, sensor_id, ts, ` + sp.keys + ` HAVING count(*) > 1)`
-	if _, err := tx.ExecContext(ctx, q, cutoff); err != nil {
+	if _, err := tx.ExecContext(ctx, q, lo, cutoff); err != nil {
 		return 0, err
 	}
 	var buckets int64
@@ -275,12 +320,12 @@ func (s *Store) compactTable(ctx context.Context, sp rollupSpec, cutoff int64) (
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE compact_rows AS
 		SELECT tenant_id, sensor_id, ts, `+sp.keys+`, `+sp.sums+` FROM `+sp.table+`
-		SEMI JOIN compact_buckets USING (tenant_id, sensor_id, ts)
-		GROUP BY tenant_id, sensor_id, ts, `+sp.keys); err != nil {
+		SEMI JOIN compact_buckets USING (tenant_id, sensor_id, ts) WHERE ts >= ? AND ts < ?
+		GROUP BY tenant_id, sensor_id, ts, `+sp.keys, lo, cutoff); err != nil {
 		return 0, err
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM `+sp.table+` t USING compact_buckets b
-		WHERE t.tenant_id = b.tenant_id AND t.sensor_id = b.sensor_id AND t.ts = b.ts`)
+		WHERE t.tenant_id = b.tenant_id AND t.sensor_id = b.sensor_id AND t.ts = b.ts AND t.ts >= ? AND t.ts < ?`, lo, cutoff)
 	if err != nil {
 		return 0, err
 	}

@@ -178,6 +178,12 @@ var migrations = []string{
 	// 7: each batch's first row, so that a batch's records can be read
 	// back (BatchesSince); 0 for batches stored before.
 	`ALTER TABLE batches ADD COLUMN first_row BIGINT DEFAULT 0;`,
+
+	// 8: where each table's compaction and the daily rollups resume (see
+	// compactRollups); 0 looks at everything once.
+	`CREATE TABLE rollup_marks (name VARCHAR PRIMARY KEY, ts BIGINT NOT NULL);
+	INSERT INTO rollup_marks VALUES ('traffic_pair_1m', 0), ('traffic_pair_1h', 0), ('traffic_service_1m', 0),
+		('traffic_service_1h', 0), ('traffic_device_1m', 0), ('traffic_device_1h', 0), ('device_5m', 0), ('days', 0);`,
 }
 
 // recordColumnsDDL is the layout shared by the staged table and the record
