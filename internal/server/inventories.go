@@ -128,29 +128,30 @@ func (v *inventories) restore(ctx context.Context, sc store.Scope, pending store
 	}
 	t := &tenantInventory{added: map[store.BatchKey]time.Time{}}
 	var since time.Time // zero: replay everything stored
-	data, err := os.ReadFile(v.path(sc.Tenant()))
+	path := v.path(sc.Tenant())
+	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		t.inv = inventory.New(cfg)
 	case err != nil:
 		return nil, err
-	case bytes.HasPrefix(data, []byte(snapshotMagic)):
-		var f snapshotFile
-		if err := gob.NewDecoder(bytes.NewReader(data[len(snapshotMagic):])).Decode(&f); err != nil {
-			return nil, fmt.Errorf("snapshot: %w", err)
-		}
-		if t.inv, err = inventory.Restore(cfg, f.Inventory); err != nil {
-			return nil, err
-		}
-		since = f.Taken.Add(-replayWindow)
-		for _, k := range f.Added {
-			t.added[k] = f.Taken
-		}
 	default:
-		if t.inv, err = inventory.Restore(cfg, data); err != nil {
-			return nil, err
+		var legacy bool
+		since, legacy, err = t.load(cfg, data)
+		if err != nil {
+			// A snapshot that cannot be read is kept aside for a look and
+			// the inventory rebuilt from every stored batch: nothing is
+			// lost but time.
+			aside := fmt.Sprintf("%s.unreadable-%d", path, v.now().Unix())
+			v.log.Error("inventory: snapshot unreadable; rebuilding from the store", "tenant", sc.Tenant(),
+				"file", path, "kept_as", aside, "err", err)
+			if rerr := os.Rename(path, aside); rerr != nil {
+				return nil, fmt.Errorf("snapshot %s: %w; moving it aside: %w", path, err, rerr)
+			}
+			t.inv, t.added, since = inventory.New(cfg), map[store.BatchKey]time.Time{}, time.Time{}
+		} else if legacy {
+			return t, nil
 		}
-		return t, nil
 	}
 	replayed, records := 0, 0
 	err = v.st.BatchesSince(ctx, sc, since, func(b store.StoredBatch) error {
@@ -171,6 +172,27 @@ func (v *inventories) restore(ctx context.Context, sc store.Scope, pending store
 		v.log.Info("inventory: stored batches replayed", "tenant", sc.Tenant(), "batches", replayed, "records", records, "since", since)
 	}
 	return t, nil
+}
+
+// load restores the inventory of a snapshot file and the batches it
+// includes, and returns from when the store is to be replayed; legacy
+// snapshots (without replay information) are not replayed.
+func (t *tenantInventory) load(cfg inventory.Config, data []byte) (since time.Time, legacy bool, err error) {
+	if !bytes.HasPrefix(data, []byte(snapshotMagic)) {
+		t.inv, err = inventory.Restore(cfg, data)
+		return time.Time{}, true, err
+	}
+	var f snapshotFile
+	if err := gob.NewDecoder(bytes.NewReader(data[len(snapshotMagic):])).Decode(&f); err != nil {
+		return time.Time{}, false, err
+	}
+	if t.inv, err = inventory.Restore(cfg, f.Inventory); err != nil {
+		return time.Time{}, false, err
+	}
+	for _, k := range f.Added {
+		t.added[k] = f.Taken
+	}
+	return f.Taken.Add(-replayWindow), false, nil
 }
 
 // add feeds one stored batch into the tenant's inventory, once: a batch

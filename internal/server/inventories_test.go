@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -97,4 +99,21 @@ func TestInventoryReplayAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("after a clean restart", open())
+
+	// A snapshot that cannot be read, with and without the header: kept
+	// aside, and the inventory rebuilt from every stored batch.
+	for i, junk := range []string{snapshotMagic + "not gob", "neither"} {
+		path := open().path(sc.Tenant())
+		if err := os.WriteFile(path, []byte(junk), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		same(fmt.Sprint("rebuilt from an unreadable snapshot ", i), open())
+		aside, _ := filepath.Glob(path + ".unreadable-*")
+		if len(aside) == 0 {
+			t.Fatalf("unreadable snapshot %d not kept aside", i)
+		}
+		for _, a := range aside {
+			os.Remove(a)
+		}
+	}
 }
