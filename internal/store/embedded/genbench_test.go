@@ -16,8 +16,8 @@ import (
 // BenchmarkGenHistory ingests the records `otsight gen --records` makes for
 // a plant preset (OTSIGHT_BENCH_GEN_PRESET, default large: 1,501 devices)
 // over OTSIGHT_BENCH_GEN_DAYS days (default 1) through IngestBatch, with the
-// maintenance's roll-ups every 5 batches and flush every 60, and reports
-// the ingest rate; then it runs the traffic queries over that history.
+// maintenance every 5 batches and the flush every 60, and reports the
+// ingest rate; then it runs the traffic queries over that history.
 func BenchmarkGenHistory(b *testing.B) {
 	preset := envOr(os.Getenv("OTSIGHT_BENCH_GEN_PRESET"), "large")
 	days, _ := strconv.Atoi(os.Getenv("OTSIGHT_BENCH_GEN_DAYS"))
@@ -27,72 +27,50 @@ func BenchmarkGenHistory(b *testing.B) {
 		b.Fatal(err)
 	}
 	end := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday: the history ends on a weekend
-	s, sc, sensor := benchStore(b, func() time.Time { return end }, 1)
+	from := end.Add(-time.Duration(days) * 24 * time.Hour)
+	// The store's clock follows the batches, as in BenchmarkIngest.
+	clock := from
+	s, sc, sensor := benchStore(b, func() time.Time { return clock }, 1)
 	ctx := context.Background()
 
 	var records, batches int
 	start, cpu0 := time.Now(), cpuTime()
-	_, err = plantgen.WriteRecords(plantgen.Options{Plant: plant, Start: end.Add(-time.Duration(days) * 24 * time.Hour),
-		Duration: time.Duration(days) * 24 * time.Hour, Seed: 1}, 0, func(bt *record.Batch) error {
-		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: bt.Header.Seq},
-			store.BatchMeta{Received: time.UnixMicro(int64(bt.Header.End)), Start: time.UnixMicro(int64(bt.Header.Start)), End: time.UnixMicro(int64(bt.Header.End))}, bt.Records)
-		if err != nil {
-			return err
-		}
-		records += len(bt.Records)
-		batches++
-		switch {
-		case batches%60 == 0:
-			return s.Flush(ctx)
-		case batches%5 == 0:
-			return s.rollUp(ctx)
-		}
-		return nil
-	})
+	_, err = plantgen.WriteRecords(plantgen.Options{Plant: plant, Start: from, Duration: end.Sub(from), Seed: 1}, 0,
+		func(bt *record.Batch) error {
+			clock = time.UnixMicro(int64(bt.Header.End))
+			_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: bt.Header.Seq},
+				store.BatchMeta{Received: clock, Start: time.UnixMicro(int64(bt.Header.Start)), End: clock}, bt.Records)
+			if err != nil {
+				return err
+			}
+			records += len(bt.Records)
+			batches++
+			if batches%60 == 0 {
+				if err := s.Flush(ctx); err != nil {
+					return err
+				}
+			}
+			if batches%5 == 0 {
+				return s.Maintain(ctx)
+			}
+			return nil
+		})
 	if err != nil {
 		b.Fatal(err)
 	}
+	clock = end
 	if err := s.Flush(ctx); err != nil {
 		b.Fatal(err)
 	}
 	el, cpu := time.Since(start), cpuTime()-cpu0
-	b.Logf("%s, %d days: %d records in %d batches ingested in %v (%.0f records/s, %.0f records/CPU-s, generation included); RSS %d MiB",
+	b.Logf("%s, %d days: %d records in %d batches ingested in %v with the maintenance (%.0f records/s, %.0f records/CPU-s, generation included); RSS %d MiB",
 		preset, days, records, batches, el.Round(time.Second), float64(records)/el.Seconds(), float64(records)/cpu.Seconds(), rssBytes()>>20)
-	// The maintenance round after the last day: its hour files compacted
-	// into day files, rollups compacted, daily rollups made.
-	scan := func() time.Duration {
-		t := time.Now()
-		for range 5 {
-			if _, err := s.CountRecords(ctx, sc, store.RecordQuery{From: end.Add(-24 * time.Hour), To: end}); err != nil {
-				b.Fatal(err)
-			}
-			n := 0
-			for _, err := range s.Records(ctx, sc, store.RecordQuery{Kind: "ot", From: end.Add(-13 * time.Hour), To: end.Add(-11 * time.Hour)}) {
-				if err != nil {
-					b.Fatal(err)
-				}
-				n++
-			}
-		}
-		return time.Since(t) / 5
-	}
-	b.Logf("scan before compaction %v", scan())
+	// The round that closes the last day.
 	start, cpu0 = time.Now(), cpuTime()
-	t1 := time.Now()
-	if _, err := s.CompactFiles(ctx); err != nil {
-		b.Fatal(err)
-	}
-	t2 := time.Now()
-	b.Logf("scan after compaction %v", scan())
-	if _, err := s.compactRollups(ctx, micros(end)); err != nil {
-		b.Fatal(err)
-	}
-	t3 := time.Now()
-	b.Logf("files %v rollups %v", t2.Sub(t1), t3.Sub(t2))
 	if err := s.Maintain(ctx); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("maintenance of %d closed days: %v (%v CPU)", days, time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+	b.Logf("maintenance closing the last day: %v (%v CPU)", time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
 
 	top, err := s.TopDevices(ctx, sc, store.TopQuery{From: end.Add(-24 * time.Hour), To: end, Limit: 100000})
 	if err != nil || len(top) == 0 {
