@@ -167,13 +167,14 @@ func (s *Store) Flush(ctx context.Context) error {
 // rowGroupRows is the row group size of the record files.
 const rowGroupRows = 122_880
 
-// CompactFiles merges the files of every closed day (before today, UTC) that
-// has more than one, of fewer rows than Config.CompactBelowRows (a row
-// group) on average, into a single day file. Compaction is for the many small files of a quiet
-// sensor; a busy sensor's hour files hold full row groups already, and
-// rewriting them bought nothing: a day of the `large` plant (6.6 M records)
-// scanned in 2.13 s from its 24 hour files and 2.06 s from one day file,
-// and the rewrite cost 8.6 s of CPU a day (BenchmarkGenHistory).
+// CompactFiles merges the files of every closed day (before today, UTC)
+// that has more than one, of fewer rows than Config.CompactBelowRows (a
+// row group) on average, into a single day file. Compaction is for the
+// many small files of a quiet sensor; a busy sensor's hour files hold full
+// row groups already, and rewriting them bought nothing: a day of the
+// `large` plant (6.6 M records) scanned in 2.13 s from its 24 hour files
+// and 2.06 s from one day file, and the rewrite cost 8.6 s of CPU a day
+// (measured when this rule was made; docs/ARCHITECTURE.md).
 func (s *Store) CompactFiles(ctx context.Context) (int, error) {
 	s.mmu.Lock()
 	defer s.mmu.Unlock()
