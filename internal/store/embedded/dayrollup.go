@@ -38,11 +38,12 @@ const checksumExpr = `sum(orig_bytes::HUGEINT + resp_bytes + orig_pkts + resp_pk
 // round reads the hourly rows of the days that may have changed only.
 func (s *Store) rollupDays(ctx context.Context) (int64, error) {
 	today := floorTo(micros(s.cfg.Now()), dayUS)
-	from, err := s.mark(ctx, markDays)
+	marks, err := s.marks(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("daily rollups: %w", err)
 	}
-	from = floorTo(from, dayUS)
+	mark := marks[markDays]
+	from := floorTo(mark, dayUS)
 	if from >= today {
 		return 0, nil
 	}
@@ -54,7 +55,7 @@ func (s *Store) rollupDays(ctx context.Context) (int64, error) {
 		}
 		total += n
 	}
-	if err := s.raiseMark(ctx, markDays, from, today); err != nil {
+	if err := s.raiseMark(ctx, markDays, mark, today); err != nil {
 		return total, fmt.Errorf("daily rollups: %w", err)
 	}
 	return total, nil

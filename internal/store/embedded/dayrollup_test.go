@@ -59,6 +59,10 @@ func TestDailyRollups(t *testing.T) {
 	if n, _ := f.s.rollupDays(ctx); n != 0 {
 		t.Fatalf("second round rolled up %d days, want 0", n)
 	}
+	// The days mark moved to today: the next round reads no older day.
+	if marks, err := f.s.marks(ctx); err != nil || marks[markDays] != floorTo(micros(f.clk.now()), dayUS) {
+		t.Fatalf("days mark = %v (%v), want the start of today", marks[markDays], err)
+	}
 	var dayRows int
 	f.s.db.QueryRow(`SELECT count(*) FROM traffic_pair_1d`).Scan(&dayRows)
 	if dayRows == 0 {

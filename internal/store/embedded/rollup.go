@@ -246,12 +246,13 @@ var rollupSpecs = []rollupSpec{
 // where it stopped, so a round costs what changed since the last one, not
 // the size of a year of rollups. It returns how many rows it removed.
 func (s *Store) compactRollups(ctx context.Context, now int64) (int64, error) {
+	marks, err := s.marks(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("compact rollups: %w", err)
+	}
 	var removed int64
 	for _, sp := range rollupSpecs {
-		from, err := s.mark(ctx, sp.table)
-		if err != nil {
-			return removed, fmt.Errorf("compact %s: %w", sp.table, err)
-		}
+		from := marks[sp.table]
 		cutoff := floorTo(now, sp.period) - sp.period
 		lo := floorTo(from, sp.period)
 		if lo >= cutoff {
@@ -277,10 +278,23 @@ func (s *Store) compactRollups(ctx context.Context, now int64) (int64, error) {
 // looked.
 const markDays = "days"
 
-func (s *Store) mark(ctx context.Context, name string) (int64, error) {
-	var ts int64
-	err := s.db.QueryRowContext(ctx, `SELECT ts FROM rollup_marks WHERE name = ?`, name).Scan(&ts)
-	return ts, err
+// marks reads every mark in one query.
+func (s *Store) marks(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, ts FROM rollup_marks`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var ts int64
+		if err := rows.Scan(&name, &ts); err != nil {
+			return nil, err
+		}
+		out[name] = ts
+	}
+	return out, rows.Err()
 }
 
 // raiseMark moves a mark from what its consumer read to where it got,
