@@ -37,6 +37,8 @@ const checksumExpr = `sum(orig_bytes::HUGEINT + resp_bytes + orig_pkts + resp_pk
 // the "days" mark on (rollUp lowers it to the oldest row it adds), so a
 // round reads the hourly rows of the days that may have changed only.
 func (s *Store) rollupDays(ctx context.Context) (int64, error) {
+	s.mmu.Lock()
+	defer s.mmu.Unlock()
 	today := floorTo(micros(s.cfg.Now()), dayUS)
 	marks, err := s.marks(ctx)
 	if err != nil {
@@ -62,8 +64,6 @@ func (s *Store) rollupDays(ctx context.Context) (int64, error) {
 }
 
 func (s *Store) rollupDaysOf(ctx context.Context, hour, day, keys string, from, today int64) (int64, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // BenchmarkGenHistory ingests the records `otsight gen --records` makes for
 // a plant preset (OTSIGHT_BENCH_GEN_PRESET, default large: 1,501 devices)
 // over OTSIGHT_BENCH_GEN_DAYS days (default 1) through IngestBatch, with the
-// maintenance every 5 batches and the flush every 60, and reports the
+// maintenance beside it (as in BenchmarkIngest), and reports the
 // ingest rate; then it runs the traffic queries over that history.
 func BenchmarkGenHistory(b *testing.B) {
 	preset := envOr(os.Getenv("OTSIGHT_BENCH_GEN_PRESET"), "large")
@@ -29,37 +30,34 @@ func BenchmarkGenHistory(b *testing.B) {
 	end := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday: the history ends on a weekend
 	from := end.Add(-time.Duration(days) * 24 * time.Hour)
 	// The store's clock follows the batches, as in BenchmarkIngest.
-	clock := from
-	s, sc, sensor := benchStore(b, func() time.Time { return clock }, 1)
+	var clock atomic.Int64
+	clock.Store(from.UnixMicro())
+	s, sc, sensor := benchStore(b, func() time.Time { return time.UnixMicro(clock.Load()).UTC() }, 1)
 	ctx := context.Background()
 
 	var records, batches int
 	start, cpu0 := time.Now(), cpuTime()
+	m := startMaintenance(ctx, b, s)
 	_, err = plantgen.WriteRecords(plantgen.Options{Plant: plant, Start: from, Duration: end.Sub(from), Seed: 1}, 0,
 		func(bt *record.Batch) error {
-			clock = time.UnixMicro(int64(bt.Header.End))
+			clock.Store(int64(bt.Header.End))
+			at := time.UnixMicro(int64(bt.Header.End)).UTC()
 			_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: bt.Header.Seq},
-				store.BatchMeta{Received: clock, Start: time.UnixMicro(int64(bt.Header.Start)), End: clock}, bt.Records)
+				store.BatchMeta{Received: at, Start: time.UnixMicro(int64(bt.Header.Start)), End: at}, bt.Records)
 			if err != nil {
 				return err
 			}
 			records += len(bt.Records)
 			batches++
-			if batches%60 == 0 {
-				if err := s.Flush(ctx); err != nil {
-					return err
-				}
-			}
-			if batches%5 == 0 {
-				return s.Maintain(ctx)
-			}
+			m.due(batches%60 == 0, batches%5 == 0)
 			return nil
 		})
 	if err != nil {
 		b.Fatal(err)
 	}
-	clock = end
-	if err := s.Flush(ctx); err != nil {
+	clock.Store(end.UnixMicro())
+	m.due(true, false)
+	if err := m.finish(); err != nil {
 		b.Fatal(err)
 	}
 	el, cpu := time.Since(start), cpuTime()-cpu0

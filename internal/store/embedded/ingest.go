@@ -106,9 +106,12 @@ type stagedRow struct {
 	proto            string
 	vlan             uint16
 	origMAC, respMAC record.MAC
-	data             []byte // other kinds
-	conn             *record.Conn
-	interval         *record.ConnInterval
+	// The address columns as the appender takes them (nil for none),
+	// made in prepare, outside the write lock.
+	origHS, respHS, origMACS, respMACS driver.Value
+	data                               []byte // other kinds
+	conn                               *record.Conn
+	interval                           *record.ConnInterval
 }
 
 // prepared is a batch ready to append.
@@ -119,6 +122,7 @@ type prepared struct {
 
 func prepare(recs []record.Record) (*prepared, error) {
 	p := &prepared{rows: make([]stagedRow, 0, len(recs)), kinds: map[record.Kind]int{}}
+	names := addrNames{addrs: map[netip.Addr]driver.Value{}, macs: map[record.MAC]driver.Value{}}
 	for _, r := range recs {
 		var row stagedRow
 		switch v := r.(type) {
@@ -137,6 +141,8 @@ func prepare(recs []record.Record) (*prepared, error) {
 			row.data = data
 		}
 		row.kind = string(r.RecordKind())
+		row.origHS, row.respHS = names.addr(row.origH), names.addr(row.respH)
+		row.origMACS, row.respMACS = names.mac(row.origMAC), names.mac(row.respMAC)
 		p.rows = append(p.rows, row)
 		p.kinds[r.RecordKind()]++
 	}
@@ -205,27 +211,46 @@ func firstMAC(ms ...record.MAC) record.MAC {
 	return record.MAC{}
 }
 
-func addrValue(a netip.Addr) driver.Value {
+// addrNames formats each address of a batch once: a minute of a plant
+// repeats the same few hundred addresses thousands of times.
+type addrNames struct {
+	addrs map[netip.Addr]driver.Value
+	macs  map[record.MAC]driver.Value
+}
+
+func (n addrNames) addr(a netip.Addr) driver.Value {
 	if !a.IsValid() {
 		return nil
 	}
-	return a.String()
+	v, ok := n.addrs[a]
+	if !ok {
+		v = a.String()
+		n.addrs[a] = v
+	}
+	return v
 }
 
-func macValue(m record.MAC) driver.Value {
+func (n addrNames) mac(m record.MAC) driver.Value {
 	if m.IsZero() {
 		return nil
 	}
-	return m.String()
+	v, ok := n.macs[m]
+	if !ok {
+		v = m.String()
+		n.macs[m] = v
+	}
+	return v
 }
 
 // append writes the prepared rows through DuckDB appenders on the
-// transaction's connection.
+// transaction's connection. One value slice serves every row: the appender
+// copies the values into its chunk.
 func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
 	a, err := duckdb.NewAppenderFromConn(dc, "", "staged")
 	if err != nil {
 		return fmt.Errorf("staged appender: %w", err)
 	}
+	vals := make([]driver.Value, 0, 31)
 	for i := range p.rows {
 		r := &p.rows[i]
 		var op, rp driver.Value
@@ -238,9 +263,9 @@ func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
 		if r.proto != "" {
 			proto = r.proto
 		}
-		vals := []driver.Value{base + int64(i) + 1, tenant, sensor, r.ts, r.kind, addrValue(r.origH), addrValue(r.respH),
-			op, rp, proto, r.vlan, macValue(r.origMAC), macValue(r.respMAC)}
-		vals = append(vals, typedValues(r)...)
+		vals = append(vals[:0], base+int64(i)+1, tenant, sensor, r.ts, r.kind, r.origHS, r.respHS,
+			op, rp, proto, r.vlan, r.origMACS, r.respMACS)
+		vals = appendTyped(vals, r)
 		if err := a.AppendRow(vals...); err != nil {
 			a.Close()
 			return fmt.Errorf("append staged row: %w", err)
@@ -252,20 +277,20 @@ func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
 	return nil
 }
 
-// typedValues returns the columns from data on: the JSON of other kinds, or
+// appendTyped appends the columns from data on: the JSON of other kinds, or
 // the fields of conn and conn_interval.
-func typedValues(r *stagedRow) []driver.Value {
+func appendTyped(vals []driver.Value, r *stagedRow) []driver.Value {
 	switch {
 	case r.conn != nil:
 		c := r.conn
-		return []driver.Value{nil, c.UID, c.Service, int64(c.Duration), c.OrigBytes, c.RespBytes, c.ConnState, c.MissedBytes,
-			c.History, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, c.InnerVLAN, c.Iface, c.End}
+		return append(vals, nil, c.UID, c.Service, int64(c.Duration), c.OrigBytes, c.RespBytes, c.ConnState, c.MissedBytes,
+			c.History, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, c.InnerVLAN, c.Iface, c.End)
 	case r.interval != nil:
 		c := r.interval
-		return []driver.Value{nil, c.UID, c.Service, nil, c.OrigBytes, c.RespBytes, nil, nil,
-			nil, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, nil, nil, nil}
+		return append(vals, nil, c.UID, c.Service, nil, c.OrigBytes, c.RespBytes, nil, nil,
+			nil, c.OrigPkts, c.OrigIPBytes, c.OrigL2Bytes, c.RespPkts, c.RespIPBytes, c.RespL2Bytes, nil, nil, nil)
 	}
-	return []driver.Value{string(r.data), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil}
+	return append(vals, string(r.data), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 }
 
 // ubigint passes a uint64 to DuckDB as text for a CAST(? AS UBIGINT):

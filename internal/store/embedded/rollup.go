@@ -165,54 +165,68 @@ func (s *Store) createLiveViews(ctx context.Context) error {
 
 // rollUp aggregates the rows staged since the last round into the rollup
 // tables and moves the mark, in one transaction: a crash leaves either the
-// old mark and no rows or the new mark and all of them.
+// old mark and no rows or the new mark and all of them. It runs beside the
+// ingest, not under its lock: it writes no table a batch writes, and it
+// takes its range of rows from its own snapshot, where every seq up to the
+// largest is committed (batches commit one at a time, in seq order).
 func (s *Store) rollUp(ctx context.Context) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return s.rollUpLocked(ctx)
+	s.mmu.Lock()
+	defer s.mmu.Unlock()
+	_, err := s.rollUpLocked(ctx)
+	return err
 }
 
-func (s *Store) rollUpLocked(ctx context.Context) error {
-	var mark int64
-	if err := s.db.QueryRowContext(ctx, `SELECT seq FROM rollup_mark`).Scan(&mark); err != nil {
-		return fmt.Errorf("roll up: read mark: %w", err)
-	}
-	upto := s.stageSeq
-	if upto <= mark {
-		return nil
-	}
+// rollUpLocked is rollUp with mmu held; it returns the new mark: every
+// staged row up to it is counted in the rollups.
+func (s *Store) rollUpLocked(ctx context.Context) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("roll up: %w", err)
+		return 0, fmt.Errorf("roll up: %w", err)
 	}
 	defer tx.Rollback()
+	var mark, upto int64
+	if err := tx.QueryRowContext(ctx, `SELECT seq, (SELECT coalesce(max(seq), 0) FROM staged) FROM rollup_mark`).Scan(&mark, &upto); err != nil {
+		return 0, fmt.Errorf("roll up: read mark: %w", err)
+	}
+	if upto <= mark {
+		return mark, nil
+	}
 	// The round's rows are selected once into temporary tables (memory,
-	// no log) that every rollup reads.
+	// no log) that every rollup reads, already summed per minute and
+	// flow (addresses, protocol, port, service): the rollups are sums and
+	// sets over these keys, so they come out the same from fewer rows (a
+	// connection's record and its interval records become one row).
 	cond := fmt.Sprintf("seq > %d AND seq <= %d", mark, upto)
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE roll_traffic AS `+trafficRowsSQL(cond)+`;
-		CREATE OR REPLACE TEMP TABLE roll_ot AS `+otRowsSQL(cond)); err != nil {
-		return fmt.Errorf("roll up: select rows: %w", err)
+	minute := bucketSQL(minuteUS)
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE roll_traffic AS
+			SELECT tenant_id, sensor_id, `+minute+` AS ts, vlan, orig_h, resp_h, proto, port, service,
+				sum(orig_bytes)::UBIGINT AS orig_bytes, sum(resp_bytes)::UBIGINT AS resp_bytes,
+				sum(orig_pkts)::UBIGINT AS orig_pkts, sum(resp_pkts)::UBIGINT AS resp_pkts, sum(conns)::UBIGINT AS conns
+			FROM (`+trafficRowsSQL(cond)+`) GROUP BY ALL;
+		CREATE OR REPLACE TEMP TABLE roll_ot AS
+			SELECT DISTINCT tenant_id, sensor_id, `+minute+` AS ts, vlan, orig_h, resp_h, name FROM (`+otRowsSQL(cond)+`)`); err != nil {
+		return 0, fmt.Errorf("roll up: select rows: %w", err)
 	}
 	// Compaction and the daily rollups look from the oldest row added on.
 	if _, err := tx.ExecContext(ctx, `UPDATE rollup_marks SET ts = least(ts, coalesce((SELECT min(r.ts) FROM (
 		SELECT ts FROM roll_traffic UNION ALL SELECT ts FROM roll_ot) r), ts))`); err != nil {
-		return fmt.Errorf("roll up: lower marks: %w", err)
+		return 0, fmt.Errorf("roll up: lower marks: %w", err)
 	}
 	for _, t := range rolledTables {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` SELECT * FROM (`+rollupSQL(t, "roll_traffic", "roll_ot")+`)`); err != nil {
-			return fmt.Errorf("roll up into %s: %w", t, err)
+			return 0, fmt.Errorf("roll up into %s: %w", t, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE roll_traffic; DROP TABLE roll_ot`); err != nil {
-		return fmt.Errorf("roll up: %w", err)
+		return 0, fmt.Errorf("roll up: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE rollup_mark SET seq = ?`, upto); err != nil {
-		return fmt.Errorf("roll up: move mark: %w", err)
+		return 0, fmt.Errorf("roll up: move mark: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("roll up: commit: %w", err)
+		return 0, fmt.Errorf("roll up: commit: %w", err)
 	}
-	return nil
+	return upto, nil
 }
 
 // rollupSpec describes how to compact one rollup table.
@@ -246,6 +260,8 @@ var rollupSpecs = []rollupSpec{
 // where it stopped, so a round costs what changed since the last one, not
 // the size of a year of rollups. It returns how many rows it removed.
 func (s *Store) compactRollups(ctx context.Context, now int64) (int64, error) {
+	s.mmu.Lock()
+	defer s.mmu.Unlock()
 	marks, err := s.marks(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("compact rollups: %w", err)
@@ -258,9 +274,7 @@ func (s *Store) compactRollups(ctx context.Context, now int64) (int64, error) {
 		if lo >= cutoff {
 			continue
 		}
-		s.wmu.Lock()
 		n, err := s.compactTable(ctx, sp, lo, cutoff)
-		s.wmu.Unlock()
 		if err != nil {
 			return removed, fmt.Errorf("compact %s: %w", sp.table, err)
 		}
@@ -299,13 +313,12 @@ func (s *Store) marks(ctx context.Context) (map[string]int64, error) {
 
 // raiseMark moves a mark from what its consumer read to where it got,
 // unless a roll-up lowered it meanwhile: that change is then kept for the
-// next round.
+// next round. Its caller holds mmu, which every writer of marks takes, so
+// the compare is a guard against a mistake rather than a race.
 func (s *Store) raiseMark(ctx context.Context, name string, from, to int64) error {
 	if to <= from {
 		return nil
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	_, err := s.db.ExecContext(ctx, `UPDATE rollup_marks SET ts = ? WHERE name = ? AND ts = ?`, to, name, from)
 	return err
 }

@@ -334,3 +334,100 @@ func TestFlowAndOTRollups(t *testing.T) {
 	}
 	check("rolled up")
 }
+
+// TestMaintenanceBesideIngest runs roll-ups, flushes and compaction over and
+// over while batches arrive, as the server's background loop does now that
+// it no longer holds the ingest's lock: at the end every record is stored
+// once (in files or staged) and every rollup equals the raw records.
+func TestMaintenanceBesideIngest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sa := store.ForTenant(f.ta.ID)
+	start := t0.Add(-2 * time.Hour) // the fixture's clock is two days after t0: every bucket is closed
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	rounds := 0
+	go func() {
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if err := f.s.Flush(ctx); err != nil {
+				done <- err
+				return
+			}
+			if err := f.s.Maintain(ctx); err != nil {
+				done <- err
+				return
+			}
+			rounds++
+		}
+	}()
+	recs := ingestMinutes(t, f.s, sa, f.sa.ID, newGen(5, 60), start, 150, 30, 1)
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if rounds < 3 {
+		t.Fatalf("only %d maintenance rounds ran beside the ingest", rounds)
+	}
+	// Half the checks with rows still staged, half after a last flush.
+	for _, stage := range []string{"beside", "flushed"} {
+		if stage == "flushed" {
+			if err := f.s.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.s.Maintain(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := countAll(t, f.s, sa); n != int64(len(recs)) {
+			t.Fatalf("%s: %d records stored, %d ingested", stage, n, len(recs))
+		}
+		var fileRows, staged int64
+		f.s.db.QueryRow(`SELECT coalesce(sum(rows), 0) FROM record_files`).Scan(&fileRows)
+		f.s.db.QueryRow(`SELECT count(*) FROM staged`).Scan(&staged)
+		if fileRows+staged != int64(len(recs)) {
+			t.Fatalf("%s: %d rows in files and %d staged, %d ingested", stage, fileRows, staged, len(recs))
+		}
+		want := expect(recs)
+		from, to := start, start.Add(3*time.Hour)
+		pairs, err := f.s.TopPairs(ctx, sa, store.TopQuery{From: from, To: to, Limit: 100000})
+		if err != nil || len(pairs) != len(want.pairs) {
+			t.Fatalf("%s: %d pairs, %v; want %d", stage, len(pairs), err, len(want.pairs))
+		}
+		for _, p := range pairs {
+			if w := want.pairs[pairID{p.Key.VLAN, p.Key.Orig, p.Key.Resp}]; w != p.Volume {
+				t.Fatalf("%s: pair %+v = %+v, want %+v", stage, p.Key, p.Volume, w)
+			}
+		}
+		ph, err := f.s.PairHourly(ctx, sa, store.PairQuery{From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range want.pairHour {
+			n += len(m)
+		}
+		if len(ph) != n {
+			t.Fatalf("%s: %d pair-hours, want %d", stage, len(ph), n)
+		}
+		for _, p := range ph {
+			if w := want.pairHour[p.Time][pairID{p.VLAN, p.Orig, p.Resp}]; w != p.Volume {
+				t.Fatalf("%s: pair-hour %v %v→%v = %+v, want %+v", stage, p.Time, p.Orig, p.Resp, p.Volume, w)
+			}
+		}
+		devs, err := f.s.TopDevices(ctx, sa, store.TopQuery{From: from, To: to, Limit: 1000})
+		if err != nil || len(devs) != len(want.devices) {
+			t.Fatalf("%s: %d devices, %v; want %d", stage, len(devs), err, len(want.devices))
+		}
+		for _, d := range devs {
+			if w := want.devices[store.Device{VLAN: d.Key.VLAN, IP: d.Key.Orig}]; w != d.Volume {
+				t.Fatalf("%s: device %+v = %+v, want %+v", stage, d.Key, d.Volume, w)
+			}
+		}
+	}
+}

@@ -187,3 +187,60 @@ func inOrder(t *testing.T, recs []record.Record) []string {
 	}
 	return out
 }
+
+// TestLastUpload: a sensor's last upload is its newest stored batch's
+// receipt, never lowered by a late batch, and kept across restarts and
+// after retention has removed the batch keys.
+func TestLastUpload(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t0}
+	s := openTest(t, dir, clk)
+	ctx := context.Background()
+	ten, err := s.CreateTenant(ctx, store.Tenant{Name: "plant"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := store.ForTenant(ten.ID)
+	sen, err := s.CreateSensor(ctx, sc, "line-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := func(s *Store) time.Time {
+		t.Helper()
+		v, err := s.Sensor(ctx, sc, sen.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Sensors(ctx, sc)
+		if err != nil || len(all) != 1 || !all[0].LastUpload.Equal(v.LastUpload) {
+			t.Fatalf("Sensors = %+v, %v; Sensor says %v", all, err, v.LastUpload)
+		}
+		return v.LastUpload
+	}
+	if got := last(s); !got.IsZero() {
+		t.Fatalf("last upload before any batch = %v", got)
+	}
+	newest := t0.Add(10 * time.Minute)
+	for i, at := range []time.Time{t0.Add(5 * time.Minute), newest, t0.Add(7 * time.Minute)} {
+		if _, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sen.ID, Epoch: 1, Seq: uint64(i)},
+			store.BatchMeta{Received: at, Start: at.Add(-time.Minute), End: at}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := last(s); !got.Equal(newest) {
+		t.Fatalf("last upload = %v, want %v", got, newest)
+	}
+	s.Close()
+	s = openTest(t, dir, clk)
+	if got := last(s); !got.Equal(newest) {
+		t.Fatalf("after a restart: last upload = %v, want %v", got, newest)
+	}
+	if _, err := s.db.Exec(`DELETE FROM batches`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openTest(t, dir, clk)
+	if got := last(s); !got.Equal(newest) {
+		t.Fatalf("without batch keys: last upload = %v, want %v", got, newest)
+	}
+}
