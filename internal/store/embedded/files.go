@@ -81,21 +81,27 @@ func insertFile(ctx context.Context, tx *sql.Tx, f fileEntry, now int64) error {
 	return err
 }
 
-// Flush moves every staged row into record files, one per tenant, sensor
+// Flush moves the staged rows into record files, one per tenant, sensor
 // and day. The background maintenance calls it; tests and `otsight admin`
-// may too.
+// may too. It runs beside the ingest: it switches batches to the other
+// staging table, then flushes and empties the one they filled. Rows a
+// batch staged while a previous flush failed, or before a crash, go with
+// the next flush.
 func (s *Store) Flush(ctx context.Context) error {
 	s.mmu.Lock()
 	defer s.mmu.Unlock()
+	s.wmu.Lock()
+	full := stagingTables[s.staging]
+	s.staging = 1 - s.staging
+	s.wmu.Unlock()
 	// Staged rows leave only once they are counted in the rollups. The
-	// flush runs beside the ingest: it reads and deletes only rows up to
-	// the mark, which are committed, and batches only append after them.
-	upto, err := s.rollUpLocked(ctx)
-	if err != nil {
+	// roll-up's snapshot starts after the switch, so it holds every row of
+	// the full table: no batch appends there any more.
+	if _, err := s.rollUpLocked(ctx); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, sensor_id, CAST(floor(ts / ?) AS BIGINT) AS d,
-		count(*), min(ts), max(ts), max(seq) FROM staged WHERE seq <= ? GROUP BY ALL ORDER BY ALL`, float64(dayUS), upto)
+		count(*), min(ts), max(ts), max(seq) FROM `+full+` GROUP BY ALL ORDER BY ALL`, float64(dayUS))
 	if err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
@@ -126,8 +132,8 @@ func (s *Store) Flush(ctx context.Context) error {
 		// time order, so the file is nearly sorted already and the row
 		// groups' time ranges prune as well; a sort of every column would
 		// cost more than the rest of the flush.
-		q := fmt.Sprintf(`SELECT * FROM staged WHERE seq <= %d AND tenant_id = %d AND sensor_id = %d AND ts >= %d AND ts < %d`,
-			upto, f.tenant, f.sensor, days[i]*dayUS, (days[i]+1)*dayUS)
+		q := fmt.Sprintf(`SELECT * FROM %s WHERE tenant_id = %d AND sensor_id = %d AND ts >= %d AND ts < %d`,
+			full, f.tenant, f.sensor, days[i]*dayUS, (days[i]+1)*dayUS)
 		if f.bytes, err = s.copyToParquet(ctx, s.db, q, f.path); err != nil {
 			return fmt.Errorf("flush: %w", err)
 		}
@@ -148,17 +154,17 @@ func (s *Store) Flush(ctx context.Context) error {
 			return fmt.Errorf("flush: catalog %s: %w", f.path, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM staged WHERE seq <= ?`, upto); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+full); err != nil {
 		return fmt.Errorf("flush: delete staged rows: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("flush: commit: %w", err)
 	}
-	// Checkpoint now: the staged rows are gone, so the log shrinks without
-	// ever writing them into the database file. Batches wait for it:
-	// DuckDB would checkpoint beside a transaction that appends, but it
-	// then writes out the deleted rows that transaction might still see,
-	// which took 0.7 s an hour instead of 0.26 s (docs/ARCHITECTURE.md).
+	// Checkpoint now: the table is empty, so the log shrinks without ever
+	// writing its rows into the database file. Batches wait for it: DuckDB
+	// would checkpoint beside a transaction that appends, but then writes
+	// out the deleted rows that transaction might still see (0.7 s an hour
+	// instead of 0.26 s; docs/ARCHITECTURE.md).
 	s.wmu.Lock()
 	_, err = s.db.ExecContext(ctx, `CHECKPOINT`)
 	s.wmu.Unlock()
@@ -166,7 +172,7 @@ func (s *Store) Flush(ctx context.Context) error {
 		s.log.Warn("store: checkpoint after flush", "err", err)
 	}
 	s.metrics.flushedFiles.Add(float64(len(files)))
-	s.log.Debug("store flushed staged records", "files", len(files), "upto_seq", upto)
+	s.log.Debug("store flushed staged records", "table", full, "files", len(files))
 	return nil
 }
 

@@ -79,7 +79,7 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, fmt.Errorf("sensor %d of tenant %d: %w", sensor, tenant, store.ErrNotFound)
 	}
-	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), tenant, sensor, base) })
+	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), stagingTables[s.staging], tenant, sensor, base) })
 	if err != nil {
 		return false, err
 	}
@@ -245,8 +245,8 @@ func (n addrNames) mac(m record.MAC) driver.Value {
 // append writes the prepared rows through DuckDB appenders on the
 // transaction's connection. One value slice serves every row: the appender
 // copies the values into its chunk.
-func (p *prepared) append(dc driver.Conn, tenant, sensor, base int64) error {
-	a, err := duckdb.NewAppenderFromConn(dc, "", "staged")
+func (p *prepared) append(dc driver.Conn, table string, tenant, sensor, base int64) error {
+	a, err := duckdb.NewAppenderFromConn(dc, "", table)
 	if err != nil {
 		return fmt.Errorf("staged appender: %w", err)
 	}

@@ -153,6 +153,10 @@ var rolledTables = []string{
 // createLiveViews (re)defines the live_ views; they are code, not schema,
 // so every Open writes the current definitions.
 func (s *Store) createLiveViews(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE OR REPLACE VIEW staged AS
+		SELECT * FROM `+stagingTables[0]+` UNION ALL SELECT * FROM `+stagingTables[1]); err != nil {
+		return fmt.Errorf("create view staged: %w", err)
+	}
 	for _, t := range rolledTables {
 		q := `CREATE OR REPLACE VIEW ` + live(t) + ` AS SELECT * FROM ` + t + ` UNION ALL SELECT * FROM (` +
 			rollupSQL(t, `(`+trafficRowsSQL(notRolled)+`)`, `(`+otRowsSQL(notRolled)+`)`) + `)`

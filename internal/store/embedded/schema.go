@@ -184,7 +184,21 @@ var migrations = []string{
 	`CREATE TABLE rollup_marks (name VARCHAR PRIMARY KEY, ts BIGINT NOT NULL);
 	INSERT INTO rollup_marks VALUES ('traffic_pair_1m', 0), ('traffic_pair_1h', 0), ('traffic_service_1m', 0),
 		('traffic_service_1h', 0), ('traffic_device_1m', 0), ('traffic_device_1h', 0), ('device_5m', 0), ('days', 0);`,
+
+	// 9: two staging tables that batches take turns to fill, hour by
+	// hour, read together through the staged view (createLiveViews): a
+	// flush empties a whole table, which a checkpoint then drops, instead
+	// of deleting most of one that batches keep appending to.
+	`DROP VIEW IF EXISTS live_traffic_pair_1m; DROP VIEW IF EXISTS live_traffic_pair_1h;
+	DROP VIEW IF EXISTS live_traffic_service_1m; DROP VIEW IF EXISTS live_traffic_service_1h;
+	DROP VIEW IF EXISTS live_traffic_device_1m; DROP VIEW IF EXISTS live_traffic_device_1h; DROP VIEW IF EXISTS live_device_5m;
+	ALTER TABLE staged RENAME TO ` + stagingTables[0] + `;
+	CREATE TABLE ` + stagingTables[1] + ` (` + recordColumnsDDL + `);`,
 }
+
+// stagingTables are the tables batches are appended to, in turns; queries
+// read them through the view staged.
+var stagingTables = [2]string{"staged_a", "staged_b"}
 
 // recordColumnsDDL is the layout shared by the staged table and the record
 // files: the addresses every kind has as typed columns (so that a query can

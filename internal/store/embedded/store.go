@@ -108,17 +108,23 @@ type Store struct {
 	log *slog.Logger
 	db  *sql.DB
 
-	// wmu serialises every write transaction. DuckDB would abort
-	// concurrent writers on conflict; one writer at a time is simpler and,
-	// with one batch per sensor per minute, nowhere near a bottleneck.
+	// wmu serialises batches and the short changes of state (users,
+	// sensors, catalog rows). DuckDB would abort concurrent writers of the
+	// same rows; one at a time is simpler and, with one batch per sensor
+	// per minute, nowhere near a bottleneck. Maintenance (mmu) writes
+	// beside them, to tables batches do not write: roll-ups, compaction
+	// and flushes cost as much CPU as the batches themselves, and on a
+	// machine of two cores running both at once halves a day's ingest.
 	wmu      sync.Mutex
 	stageSeq int64 // last seq given to a staged row; under wmu
+	staging  int   // the index in stagingTables batches append to; under wmu
 
 	// filesMu guards the record files against removal while a query reads
 	// them: readers hold it shared, compaction and retention exclusively
 	// while they unlink.
 	filesMu sync.RWMutex
-	// mmu serialises maintenance (flush, compaction, retention, backup).
+	// mmu serialises maintenance (roll-ups, flush, compaction, daily
+	// rollups, retention, backup).
 	mmu sync.Mutex
 
 	metrics *Metrics
@@ -180,8 +186,16 @@ func (s *Store) setup(ctx context.Context) error {
 	if err := s.createLiveViews(ctx); err != nil {
 		return err
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM staged").Scan(&s.stageSeq); err != nil {
-		return fmt.Errorf("read staged sequence: %w", err)
+	// Batches go on into the table that holds the newest row.
+	var seqs [2]int64
+	for i, t := range stagingTables {
+		if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM "+t).Scan(&seqs[i]); err != nil {
+			return fmt.Errorf("read staged sequence: %w", err)
+		}
+	}
+	s.stageSeq = max(seqs[0], seqs[1])
+	if seqs[1] > seqs[0] {
+		s.staging = 1
 	}
 	// Record files continue the staged sequence so that every row keeps
 	// its seq for ordering; the largest may be in a file already.
