@@ -29,8 +29,8 @@ import (
 // server, beside the ingest: a round every 5 batches and the flush into
 // Parquet every 60, with the store's clock following the batches. The day
 // counts as ingested when its last round is done, so the maintenance's
-// cost is in the figure. DuckDB runs with one thread unless
-// OTSIGHT_BENCH_THREADS says otherwise.
+// cost is in the figure. DuckDB runs with one thread (store.threads: 1)
+// unless OTSIGHT_BENCH_THREADS says otherwise.
 func BenchmarkIngest(b *testing.B) {
 	// plant: each device connects to 4 fixed peers (about 6,000 pairs, as
 	// in the query history below); random: every connection a new random
@@ -67,10 +67,7 @@ func benchStore(b *testing.B, now func() time.Time, threads int) (*Store, store.
 }
 
 func benchIngest(b *testing.B, peers int) {
-	threads := 1
-	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
-		threads, _ = strconv.Atoi(v)
-	}
+	threads := benchThreads(1)
 	// The store's clock follows the batches, so that the maintenance
 	// closes buckets, hours and days as it would on the day itself.
 	var clock atomic.Int64
@@ -213,6 +210,19 @@ func (m *benchMaintenance) finish() error {
 	return <-m.done
 }
 
+// benchThreads is DuckDB's thread count for a benchmark: def unless
+// OTSIGHT_BENCH_THREADS says otherwise (0: DuckDB's default, a thread per
+// core, as the store's own default). Ingest runs with one: batches and
+// maintenance already use a core each, and more threads per query cost
+// more CPU than they saved (docs/ARCHITECTURE.md).
+func benchThreads(def int) int {
+	if v := os.Getenv("OTSIGHT_BENCH_THREADS"); v != "" {
+		n, _ := strconv.Atoi(v)
+		return n
+	}
+	return def
+}
+
 // shiftRecords moves the records of the benchmark's generator by d.
 func shiftRecords(recs []record.Record, d record.Micros) {
 	for _, r := range recs {
@@ -327,7 +337,7 @@ func BenchmarkTrafficQueries(b *testing.B) {
 
 func benchQueries(b *testing.B, devices int) {
 	end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	s, sc, sensor := benchStore(b, func() time.Time { return end }, 0)
+	s, sc, sensor := benchStore(b, func() time.Time { return end }, benchThreads(0))
 	ctx := context.Background()
 	setup := time.Now()
 	minuteHours, dev5Days := 24, 7

@@ -32,7 +32,7 @@ func BenchmarkGenHistory(b *testing.B) {
 	// The store's clock follows the batches, as in BenchmarkIngest.
 	var clock atomic.Int64
 	clock.Store(from.UnixMicro())
-	s, sc, sensor := benchStore(b, func() time.Time { return time.UnixMicro(clock.Load()).UTC() }, 1)
+	s, sc, sensor := benchStore(b, func() time.Time { return time.UnixMicro(clock.Load()).UTC() }, benchThreads(1))
 	ctx := context.Background()
 
 	var records, batches int
