@@ -53,16 +53,7 @@ func benchStore(b *testing.B, now func() time.Time, threads int) (*Store, store.
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	ctx := context.Background()
-	ten, err := s.CreateTenant(ctx, store.Tenant{Name: "t"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc := store.ForTenant(ten.ID)
-	sen, err := s.CreateSensor(ctx, sc, "s")
-	if err != nil {
-		b.Fatal(err)
-	}
+	sc, sen := oneSensor(b, s, "t", "s")
 	return s, sc, sen.ID
 }
 

@@ -38,6 +38,22 @@ func openTest(t testing.TB, dir string, c *clock) *Store {
 	return s
 }
 
+// oneSensor creates a tenant and a sensor of it.
+func oneSensor(tb testing.TB, s *Store, tenant, sensor string) (store.Scope, store.Sensor) {
+	tb.Helper()
+	ctx := context.Background()
+	ten, err := s.CreateTenant(ctx, store.Tenant{Name: tenant})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc := store.ForTenant(ten.ID)
+	sen, err := s.CreateSensor(ctx, sc, sensor)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc, sen
+}
+
 // fixture is a store with two tenants of one sensor each.
 type fixture struct {
 	s      *Store

@@ -21,9 +21,7 @@ func TestMigrateEmptyDirAndReopen(t *testing.T) {
 		t.Fatalf("schema version = %d, %v; want %d", v, err, SchemaVersion())
 	}
 	ctx := context.Background()
-	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
-	sc := store.ForTenant(ten.ID)
-	sen, _ := s.CreateSensor(ctx, sc, "s")
+	sc, sen := oneSensor(t, s, "t", "s")
 	populate(t, s, sc, sen.ID, 5)
 	want := snapshot(t, s, sc, sen.ID)
 	s.Close()
@@ -51,9 +49,7 @@ func TestMigrateOneStagingTable(t *testing.T) {
 	clk := &clock{t0.Add(24 * time.Hour)}
 	s := openTest(t, dir, clk)
 	ctx := context.Background()
-	ten, _ := s.CreateTenant(ctx, store.Tenant{Name: "t"})
-	sc := store.ForTenant(ten.ID)
-	sen, _ := s.CreateSensor(ctx, sc, "s")
+	sc, sen := oneSensor(t, s, "t", "s")
 	populate(t, s, sc, sen.ID, 5)
 	want := snapshot(t, s, sc, sen.ID)
 	var staged int

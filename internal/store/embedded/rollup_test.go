@@ -65,6 +65,28 @@ func expect(recs []record.Record) *expected {
 	return e
 }
 
+// checkPairHours compares the hourly pair volumes of [from, to) with want,
+// hour by hour.
+func checkPairHours(t *testing.T, s *Store, sc store.Scope, want *expected, from, to time.Time, stage string) {
+	t.Helper()
+	ph, err := s.PairHourly(context.Background(), sc, store.PairQuery{From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range want.pairHour {
+		n += len(m)
+	}
+	if len(ph) != n {
+		t.Fatalf("%s: %d pair-hours, want %d", stage, len(ph), n)
+	}
+	for _, p := range ph {
+		if w := want.pairHour[p.Time][pairID{p.VLAN, p.Orig, p.Resp}]; w != p.Volume {
+			t.Fatalf("%s: pair-hour %v %v→%v = %+v, want %+v", stage, p.Time, p.Orig, p.Resp, p.Volume, w)
+		}
+	}
+}
+
 func TestRollupsEqualRawRecords(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -119,22 +141,7 @@ func TestRollupsEqualRawRecords(t *testing.T) {
 			}
 		}
 		// The hourly pair volumes, hour by hour.
-		ph, err := f.s.PairHourly(ctx, sa, store.PairQuery{From: from, To: to})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, m := range want.pairHour {
-			n += len(m)
-		}
-		if len(ph) != n {
-			t.Fatalf("%s: %d pair-hours, want %d", stage, len(ph), n)
-		}
-		for _, p := range ph {
-			if w := want.pairHour[p.Time][pairID{p.VLAN, p.Orig, p.Resp}]; w != p.Volume {
-				t.Fatalf("%s: pair-hour %v %v→%v = %+v, want %+v", stage, p.Time, p.Orig, p.Resp, p.Volume, w)
-			}
-		}
+		checkPairHours(t, f.s, sa, want, from, to, stage)
 		// The total series at 1 minute (minute table) and 1 hour (hour
 		// table) both add up to the raw total.
 		for _, step := range []time.Duration{time.Minute, time.Hour} {
@@ -404,22 +411,7 @@ func TestMaintenanceBesideIngest(t *testing.T) {
 				t.Fatalf("%s: pair %+v = %+v, want %+v", stage, p.Key, p.Volume, w)
 			}
 		}
-		ph, err := f.s.PairHourly(ctx, sa, store.PairQuery{From: from, To: to})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, m := range want.pairHour {
-			n += len(m)
-		}
-		if len(ph) != n {
-			t.Fatalf("%s: %d pair-hours, want %d", stage, len(ph), n)
-		}
-		for _, p := range ph {
-			if w := want.pairHour[p.Time][pairID{p.VLAN, p.Orig, p.Resp}]; w != p.Volume {
-				t.Fatalf("%s: pair-hour %v %v→%v = %+v, want %+v", stage, p.Time, p.Orig, p.Resp, p.Volume, w)
-			}
-		}
+		checkPairHours(t, f.s, sa, want, from, to, stage)
 		devs, err := f.s.TopDevices(ctx, sa, store.TopQuery{From: from, To: to, Limit: 1000})
 		if err != nil || len(devs) != len(want.devices) {
 			t.Fatalf("%s: %d devices, %v; want %d", stage, len(devs), err, len(want.devices))

@@ -196,15 +196,7 @@ func TestLastUpload(t *testing.T) {
 	clk := &clock{t0}
 	s := openTest(t, dir, clk)
 	ctx := context.Background()
-	ten, err := s.CreateTenant(ctx, store.Tenant{Name: "plant"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := store.ForTenant(ten.ID)
-	sen, err := s.CreateSensor(ctx, sc, "line-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, sen := oneSensor(t, s, "plant", "line-1")
 	last := func(s *Store) time.Time {
 		t.Helper()
 		v, err := s.Sensor(ctx, sc, sen.ID)
