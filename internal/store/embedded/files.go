@@ -97,7 +97,7 @@ func (s *Store) Flush(ctx context.Context) error {
 	// Staged rows leave only once they are counted in the rollups. The
 	// roll-up's snapshot starts after the switch, so it holds every row of
 	// the full table: no batch appends there any more.
-	if _, err := s.rollUpLocked(ctx); err != nil {
+	if err := s.rollUpLocked(ctx); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, sensor_id, CAST(floor(ts / ?) AS BIGINT) AS d,

@@ -150,8 +150,9 @@ var rolledTables = []string{
 	pairTables[0], pairTables[1], serviceTables[0], serviceTables[1], deviceTables[0], deviceTables[1], "device_5m",
 }
 
-// createLiveViews (re)defines the live_ views; they are code, not schema,
-// so every Open writes the current definitions.
+// createLiveViews (re)defines the view staged over the staging tables and
+// the live_ views; they are code, not schema, so every Open writes the
+// current definitions.
 func (s *Store) createLiveViews(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE OR REPLACE VIEW staged AS
 		SELECT * FROM `+stagingTables[0]+` UNION ALL SELECT * FROM `+stagingTables[1]); err != nil {
@@ -176,24 +177,22 @@ func (s *Store) createLiveViews(ctx context.Context) error {
 func (s *Store) rollUp(ctx context.Context) error {
 	s.mmu.Lock()
 	defer s.mmu.Unlock()
-	_, err := s.rollUpLocked(ctx)
-	return err
+	return s.rollUpLocked(ctx)
 }
 
-// rollUpLocked is rollUp with mmu held; it returns the new mark: every
-// staged row up to it is counted in the rollups.
-func (s *Store) rollUpLocked(ctx context.Context) (int64, error) {
+// rollUpLocked is rollUp with mmu held.
+func (s *Store) rollUpLocked(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("roll up: %w", err)
+		return fmt.Errorf("roll up: %w", err)
 	}
 	defer tx.Rollback()
 	var mark, upto int64
 	if err := tx.QueryRowContext(ctx, `SELECT seq, (SELECT coalesce(max(seq), 0) FROM staged) FROM rollup_mark`).Scan(&mark, &upto); err != nil {
-		return 0, fmt.Errorf("roll up: read mark: %w", err)
+		return fmt.Errorf("roll up: read mark: %w", err)
 	}
 	if upto <= mark {
-		return mark, nil
+		return nil
 	}
 	// The round's rows are selected once into temporary tables (memory,
 	// no log) that every rollup reads, already summed per minute and
@@ -203,34 +202,32 @@ func (s *Store) rollUpLocked(ctx context.Context) (int64, error) {
 	cond := fmt.Sprintf("seq > %d AND seq <= %d", mark, upto)
 	minute := bucketSQL(minuteUS)
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE roll_traffic AS
-			SELECT tenant_id, sensor_id, `+minute+` AS ts, vlan, orig_h, resp_h, proto, port, service,
-				sum(orig_bytes)::UBIGINT AS orig_bytes, sum(resp_bytes)::UBIGINT AS resp_bytes,
-				sum(orig_pkts)::UBIGINT AS orig_pkts, sum(resp_pkts)::UBIGINT AS resp_pkts, sum(conns)::UBIGINT AS conns
+			SELECT tenant_id, sensor_id, `+minute+` AS ts, vlan, orig_h, resp_h, proto, port, service, `+volumeSums+`
 			FROM (`+trafficRowsSQL(cond)+`) GROUP BY ALL;
 		CREATE OR REPLACE TEMP TABLE roll_ot AS
 			SELECT DISTINCT tenant_id, sensor_id, `+minute+` AS ts, vlan, orig_h, resp_h, name FROM (`+otRowsSQL(cond)+`)`); err != nil {
-		return 0, fmt.Errorf("roll up: select rows: %w", err)
+		return fmt.Errorf("roll up: select rows: %w", err)
 	}
 	// Compaction and the daily rollups look from the oldest row added on.
 	if _, err := tx.ExecContext(ctx, `UPDATE rollup_marks SET ts = least(ts, coalesce((SELECT min(r.ts) FROM (
 		SELECT ts FROM roll_traffic UNION ALL SELECT ts FROM roll_ot) r), ts))`); err != nil {
-		return 0, fmt.Errorf("roll up: lower marks: %w", err)
+		return fmt.Errorf("roll up: lower marks: %w", err)
 	}
 	for _, t := range rolledTables {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` SELECT * FROM (`+rollupSQL(t, "roll_traffic", "roll_ot")+`)`); err != nil {
-			return 0, fmt.Errorf("roll up into %s: %w", t, err)
+			return fmt.Errorf("roll up into %s: %w", t, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE roll_traffic; DROP TABLE roll_ot`); err != nil {
-		return 0, fmt.Errorf("roll up: %w", err)
+		return fmt.Errorf("roll up: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE rollup_mark SET seq = ?`, upto); err != nil {
-		return 0, fmt.Errorf("roll up: move mark: %w", err)
+		return fmt.Errorf("roll up: move mark: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("roll up: commit: %w", err)
+		return fmt.Errorf("roll up: commit: %w", err)
 	}
-	return upto, nil
+	return nil
 }
 
 // rollupSpec describes how to compact one rollup table.
@@ -239,7 +236,8 @@ type rollupSpec struct {
 	period            int64 // a bucket is closed once now passes its end by this much
 }
 
-var volumeSums = `sum(orig_bytes)::UBIGINT, sum(resp_bytes)::UBIGINT, sum(orig_pkts)::UBIGINT, sum(resp_pkts)::UBIGINT, sum(conns)::UBIGINT`
+var volumeSums = `sum(orig_bytes)::UBIGINT AS orig_bytes, sum(resp_bytes)::UBIGINT AS resp_bytes,
+	sum(orig_pkts)::UBIGINT AS orig_pkts, sum(resp_pkts)::UBIGINT AS resp_pkts, sum(conns)::UBIGINT AS conns`
 
 var rollupSpecs = []rollupSpec{
 	{"traffic_pair_1m", "vlan, orig_h, resp_h", volumeSums, minuteUS},
