@@ -100,6 +100,7 @@ func (s *Server) ingest(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	meta := store.BatchMeta{
 		Received: ev.Time, Bytes: len(body), Schema: h.Schema, SensorVersion: r.UserAgent(),
 		Start: time.UnixMicro(int64(h.Start)).UTC(), End: time.UnixMicro(int64(h.End)).UTC(),
+		Payload: body,
 	}
 	dup, err := s.store.IngestBatch(ctx, c.scope, key, meta, b.Records)
 	if err != nil {

@@ -20,7 +20,9 @@ type Records interface {
 	CountRecords(ctx context.Context, s Scope, q RecordQuery) (map[record.Kind]int64, error)
 	// BatchesSince calls fn for each batch of the tenant received at or
 	// after since, in the order they were stored, with the records as
-	// ingested (less any that retention removed since). The server
+	// ingested, in the order of the batch's wire form (grouped by kind,
+	// as record.Encode writes them), less any that retention removed
+	// since. The server
 	// replays them into the inventory after a crash.
 	BatchesSince(ctx context.Context, s Scope, since time.Time, fn func(StoredBatch) error) error
 }

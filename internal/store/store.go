@@ -105,6 +105,10 @@ type BatchMeta struct {
 	Schema        int
 	SensorVersion string
 	Start, End    time.Time // the batch's window
+	// Payload is the batch as uploaded (record wire format), or nil. A
+	// backend may keep it as its log of the batch; one that needs it
+	// makes it from the records when it is nil.
+	Payload []byte
 }
 
 // UploadEvent is one upload attempt, kept for the sensor health view.

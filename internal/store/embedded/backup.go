@@ -17,7 +17,8 @@ import (
 )
 
 // A backup directory holds db/otsight-<UTC time>.duckdb snapshots of the
-// database and records/…, a mirror of the record files. Record files are
+// database, each with copies of the stage logs beside it
+// (otsight-<UTC time>.staged_a.log …), and records/…, a mirror of the record files. Record files are
 // immutable and uniquely named, so each is copied once: the first backup is
 // full, the next ones copy the new files and a database snapshot.
 
@@ -54,6 +55,14 @@ func (s *Store) Backup(ctx context.Context, dir string) (BackupResult, error) {
 			return err
 		}
 		res.BytesCopied += n
+		// The staged rows are in the stage logs, not in the database.
+		for i := range stagingTables {
+			n, err := copyFile(stageLogPath(s.cfg.Dir, i), snapshotLog(res.Snapshot, i))
+			if err != nil {
+				return err
+			}
+			res.BytesCopied += n
+		}
 		paths, err = catalogPaths(ctx, s.db)
 		return err
 	}()
@@ -96,6 +105,11 @@ func catalogPaths(ctx context.Context, db *sql.DB) ([]string, error) {
 	return out, rows.Err()
 }
 
+// snapshotLog is where a snapshot keeps its copy of stage log i.
+func snapshotLog(snapshot string, i int) string {
+	return strings.TrimSuffix(snapshot, snapshotSuffix) + "." + stagingTables[i] + ".log"
+}
+
 // Snapshots lists the database snapshots in a backup directory, oldest first.
 func Snapshots(dir string) ([]string, error) {
 	ents, err := os.ReadDir(filepath.Join(dir, "db"))
@@ -133,6 +147,13 @@ func Restore(backupDir, snapshot, dataDir string) error {
 	}
 	if _, err := copyFile(snapshot, dbPath(dataDir)); err != nil {
 		return fmt.Errorf("restore: %w", err)
+	}
+	for i := range stagingTables {
+		// A snapshot of a build before the stage logs has none: its
+		// staged rows are in the database.
+		if _, err := copyFile(snapshotLog(snapshot, i), stageLogPath(dataDir, i)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restore: %w", err)
+		}
 	}
 	conn, err := duckdb.NewConnector(dbPath(dataDir), nil)
 	if err != nil {
@@ -197,6 +218,11 @@ func pruneSnapshots(dir string, now time.Time, keep time.Duration) error {
 		if err == nil && now.Sub(t) > keep {
 			if err := os.Remove(p); err != nil {
 				return err
+			}
+			for i := range stagingTables {
+				if err := os.Remove(snapshotLog(p, i)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
 			}
 		}
 	}

@@ -68,9 +68,22 @@ func benchIngest(b *testing.B, peers int) {
 	g := newGen(42, 1500)
 	g.peers = peers
 	batches := make([][]record.Record, 60)
+	// The uploads as the server receives them, for the stage log. Their
+	// records stay those of the first hour: the log is not read back
+	// here, and its entries are as large as the real ones.
+	payloads := make([][]byte, len(batches))
 	var recs, conns int
 	for i := range batches {
-		batches[i] = g.minute(t0.Add(time.Duration(i)*time.Minute), 2100)
+		at := t0.Add(time.Duration(i) * time.Minute)
+		// In the order of the wire form, as the server decodes them.
+		batches[i] = wireOrder(g.minute(at, 2100))
+		var err error
+		payloads[i], err = record.Marshal(&record.Batch{Header: record.Header{SensorID: strconv.FormatInt(int64(sensor), 10),
+			Epoch: 1, Seq: uint64(i), Start: record.Micros(at.UnixMicro()), End: record.Micros(at.Add(time.Minute).UnixMicro())},
+			Records: batches[i]})
+		if err != nil {
+			b.Fatal(err)
+		}
 		recs += len(batches[i])
 		for _, r := range batches[i] {
 			if _, ok := r.(*record.Conn); ok {
@@ -93,7 +106,8 @@ func benchIngest(b *testing.B, peers int) {
 		end := at.Add(time.Minute)
 		clock.Store(end.UnixMicro())
 		_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: uint64(i)},
-			store.BatchMeta{Received: end, Start: at, End: end}, batches[i%len(batches)])
+			store.BatchMeta{Received: end, Start: at, End: end, Bytes: len(payloads[i%len(batches)]), Payload: payloads[i%len(batches)]},
+			batches[i%len(batches)])
 		if err != nil {
 			b.Fatal(err)
 		}

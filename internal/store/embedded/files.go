@@ -84,16 +84,17 @@ func insertFile(ctx context.Context, tx *sql.Tx, f fileEntry, now int64) error {
 // Flush moves the staged rows into record files, one per tenant, sensor
 // and day. The background maintenance calls it; tests and `otsight admin`
 // may too. It runs beside the ingest: it switches batches to the other
-// staging table, then flushes and empties the one they filled. Rows a
-// batch staged while a previous flush failed, or before a crash, go with
-// the next flush.
+// staging table, then flushes and empties the one they filled, and its
+// stage log. Rows a batch staged while a previous flush failed, or before
+// a crash, go with the next flush.
 func (s *Store) Flush(ctx context.Context) error {
 	s.mmu.Lock()
 	defer s.mmu.Unlock()
 	s.wmu.Lock()
-	full := stagingTables[s.staging]
+	fi := s.staging
 	s.staging = 1 - s.staging
 	s.wmu.Unlock()
+	full, l := stagingTable(fi), s.logs[fi]
 	// Staged rows leave only once they are counted in the rollups. The
 	// roll-up's snapshot starts after the switch, so it holds every row of
 	// the full table: no batch appends there any more.
@@ -123,7 +124,7 @@ func (s *Store) Flush(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && l.size == stageLogHeaderSize {
 		return nil
 	}
 	for i := range files {
@@ -143,6 +144,38 @@ func (s *Store) Flush(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.catalogFlush(ctx, files, fi); err != nil {
+		return err
+	}
+	// The files hold the log's rows now, and the catalog says so (a crash
+	// before this reset finds the log's generation flushed and empties it).
+	if err := l.reset(l.gen + 1); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	if len(files) > 0 {
+		// Checkpoint now, so that DuckDB's log stays an hour long. Batches
+		// wait for it: a checkpoint beside a transaction that writes would
+		// have to keep what that transaction might still see.
+		s.wmu.Lock()
+		_, err = s.db.ExecContext(ctx, `CHECKPOINT`)
+		s.wmu.Unlock()
+		if err != nil {
+			s.log.Warn("store: checkpoint after flush", "err", err)
+		}
+	}
+	s.metrics.flushedFiles.Add(float64(len(files)))
+	s.log.Debug("store flushed staged records", "table", full, "files", len(files))
+	return nil
+}
+
+// catalogFlush commits the files of a flush of staging table fi, with the
+// generation of its log, and empties the table. Queries hold filesMu
+// shared, so none sees the rows twice (in the new files and still staged)
+// or not at all: the catalog and the in-memory table are two databases,
+// which one transaction cannot change together.
+func (s *Store) catalogFlush(ctx context.Context, files []fileEntry, fi int) error {
+	s.filesMu.Lock()
+	defer s.filesMu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("flush: %w", err)
@@ -154,25 +187,21 @@ func (s *Store) Flush(ctx context.Context) error {
 			return fmt.Errorf("flush: catalog %s: %w", f.path, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+full); err != nil {
-		return fmt.Errorf("flush: delete staged rows: %w", err)
+	if _, err := tx.ExecContext(ctx, `UPDATE stage_logs SET flushed_gen = ? WHERE name = ?`, s.logs[fi].gen, stagingTables[fi]); err != nil {
+		return fmt.Errorf("flush: record the log's generation: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("flush: commit: %w", err)
 	}
-	// Checkpoint now: the table is empty, so the log shrinks without ever
-	// writing its rows into the database file. Batches wait for it: DuckDB
-	// would checkpoint beside a transaction that appends, but then writes
-	// out the deleted rows that transaction might still see (0.74 s for an
-	// hour of a busy sensor instead of 0.24 s; docs/ARCHITECTURE.md).
-	s.wmu.Lock()
-	_, err = s.db.ExecContext(ctx, `CHECKPOINT`)
-	s.wmu.Unlock()
-	if err != nil {
-		s.log.Warn("store: checkpoint after flush", "err", err)
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM `+stagingTable(fi)); err != nil {
+		// The rows are in files, and the catalog says so; the replay of a
+		// restart will not stage them again. Until then batches cannot go
+		// to this table.
+		s.wmu.Lock()
+		s.stageErr = fmt.Errorf("empty %s after a flush: %w", stagingTable(fi), err)
+		s.wmu.Unlock()
+		return fmt.Errorf("flush: %w", s.stageErr)
 	}
-	s.metrics.flushedFiles.Add(float64(len(files)))
-	s.log.Debug("store flushed staged records", "table", full, "files", len(files))
 	return nil
 }
 

@@ -42,8 +42,15 @@ func BenchmarkGenHistory(b *testing.B) {
 		func(bt *record.Batch) error {
 			clock.Store(int64(bt.Header.End))
 			at := time.UnixMicro(int64(bt.Header.End)).UTC()
-			_, err := s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: bt.Header.Seq},
-				store.BatchMeta{Received: at, Start: time.UnixMicro(int64(bt.Header.Start)), End: at}, bt.Records)
+			// The upload, as the server receives it (its making counts
+			// as generation).
+			payload, err := record.Marshal(bt)
+			if err != nil {
+				return err
+			}
+			_, err = s.IngestBatch(ctx, sc, store.BatchKey{Sensor: sensor, Epoch: 1, Seq: bt.Header.Seq},
+				store.BatchMeta{Received: at, Start: time.UnixMicro(int64(bt.Header.Start)), End: at, Bytes: len(payload), Payload: payload},
+				wireOrder(bt.Records))
 			if err != nil {
 				return err
 			}

@@ -2,12 +2,15 @@ package embedded
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -15,20 +18,29 @@ import (
 	"github.com/otsight/otsight/internal/store"
 )
 
-// IngestBatch implements store.Store. The batch key and the staged rows
-// commit in one DuckDB transaction, so a batch is either wholly stored or
-// not at all, and a key seen before writes nothing. Rollups follow from the
-// staged rows (rollup.go).
+// IngestBatch implements store.Store. The batch's upload is appended to
+// the stage log and synced, then its key commits, then its rows are staged
+// (stage.go): a batch is either wholly stored or not at all, and a key seen
+// before writes nothing. Rollups follow from the staged rows (rollup.go).
 func (s *Store) IngestBatch(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, recs []record.Record) (bool, error) {
 	// The CPU work (JSON) happens before taking the write
 	// lock, so batches of different sensors prepare in parallel.
+	recs = wireOrder(recs)
 	p, err := prepare(recs)
 	if err != nil {
 		return false, fmt.Errorf("ingest batch %d/%d/%d: %w", k.Sensor, k.Epoch, k.Seq, err)
 	}
+	payload := m.Payload
+	if payload == nil {
+		b := &record.Batch{Header: record.Header{SensorID: strconv.FormatInt(int64(k.Sensor), 10), Epoch: k.Epoch, Seq: k.Seq,
+			Start: record.Micros(micros(m.Start)), End: record.Micros(micros(m.End))}, Records: recs}
+		if payload, err = record.Marshal(b); err != nil {
+			return false, fmt.Errorf("ingest batch %d/%d/%d: %w", k.Sensor, k.Epoch, k.Seq, err)
+		}
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	dup, err := s.ingestLocked(ctx, sc, k, m, p)
+	dup, err := s.ingestLocked(ctx, sc, k, m, p, payload)
 	if err != nil {
 		return false, fmt.Errorf("ingest batch %d/%d/%d: %w", k.Sensor, k.Epoch, k.Seq, err)
 	}
@@ -43,7 +55,10 @@ func (s *Store) IngestBatch(ctx context.Context, sc store.Scope, k store.BatchKe
 	return false, nil
 }
 
-func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, p *prepared) (dup bool, err error) {
+func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchKey, m store.BatchMeta, p *prepared, payload []byte) (dup bool, err error) {
+	if s.stageErr != nil {
+		return false, fmt.Errorf("staging unusable until the store is reopened: %w", s.stageErr)
+	}
 	tenant, sensor := int64(sc.Tenant()), int64(k.Sensor)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -60,8 +75,8 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 		}
 	}()
 	// The key goes in first, and only for a sensor of the tenant: the
-	// primary key refuses a batch stored before, before any row is
-	// appended, without a query of its own (duplicates are rare).
+	// primary key refuses a batch stored before, before anything is
+	// written, without a query of its own (duplicates are rare).
 	base := s.stageSeq
 	res, err := conn.ExecContext(ctx, `INSERT INTO batches (tenant_id, sensor_id, epoch, seq, received, bytes, schema,
 			sensor_version, win_start, win_end, records, first_row)
@@ -79,20 +94,66 @@ func (s *Store) ingestLocked(ctx context.Context, sc store.Scope, k store.BatchK
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, fmt.Errorf("sensor %d of tenant %d: %w", sensor, tenant, store.ErrNotFound)
 	}
-	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), stagingTables[s.staging], tenant, sensor, base) })
-	if err != nil {
-		return false, err
-	}
 	if _, err := conn.ExecContext(ctx, `UPDATE sensors SET last_upload = greatest(last_upload, ?) WHERE sensor_id = ?`,
 		micros(m.Received), sensor); err != nil {
 		return false, err
 	}
+	// The log entry is synced before the key commits: a key without its
+	// entry would make the sensor's resend a duplicate of nothing.
+	l := s.logs[s.staging]
+	off, err := l.append(stageEntry{tenant: tenant, sensor: sensor, epoch: k.Epoch, seq: k.Seq, base: base, payload: payload})
+	if err != nil {
+		return false, err
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		l.truncate(off)
 		return false, err
 	}
 	committed = true
+	// Staged after the commit, so that a roll-up never counts rows of a
+	// batch whose key may still fail.
+	err = conn.Raw(func(dc any) error { return p.append(dc.(driver.Conn), s.staging, tenant, sensor, base) })
+	if err != nil {
+		return false, s.unstage(ctx, conn, k, l, off, base, err)
+	}
 	s.stageSeq = base + int64(len(p.rows))
 	return false, nil
+}
+
+// unstage takes back a batch whose key committed but whose rows could not
+// be staged (the in-memory table refused them: out of memory), so that the
+// sensor's resend is stored rather than taken for a duplicate. If even that
+// fails, batches are refused until a restart replays the log, which holds
+// the batch.
+func (s *Store) unstage(ctx context.Context, conn *sql.Conn, k store.BatchKey, l *stageLog, off, base int64, cause error) error {
+	_, err := conn.ExecContext(ctx, `DELETE FROM `+stagingTable(s.staging)+` WHERE seq > ?`, base)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, `DELETE FROM batches WHERE sensor_id = ? AND epoch = CAST(? AS UBIGINT) AND seq = ?`,
+			int64(k.Sensor), ubigint(k.Epoch), k.Seq)
+	}
+	if err == nil {
+		err = l.truncate(off)
+	}
+	if err != nil {
+		s.stageErr = fmt.Errorf("batch %d/%d/%d: %w (taking it back: %v)", k.Sensor, k.Epoch, k.Seq, cause, err)
+		s.log.Error("store: a stored batch could not be staged; refusing batches until restart", "err", s.stageErr)
+	}
+	return fmt.Errorf("stage rows: %w", cause)
+}
+
+// wireOrder returns recs in the order of their batch's wire form (by kind,
+// in record.Encode's order), which is the order a replay of the stage log
+// stages them in: a batch's rows get the same seqs whether they were
+// staged on upload or replayed. Batches decoded from an upload are in that
+// order already.
+func wireOrder(recs []record.Record) []record.Record {
+	byKind := func(a, b record.Record) int { return strings.Compare(string(a.RecordKind()), string(b.RecordKind())) }
+	if slices.IsSortedFunc(recs, byKind) {
+		return recs
+	}
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, byKind)
+	return out
 }
 
 // stagedRow is one record in the layout of recordColumnsDDL, without the
@@ -245,8 +306,8 @@ func (n addrNames) mac(m record.MAC) driver.Value {
 // append writes the prepared rows through DuckDB appenders on the
 // transaction's connection. One value slice serves every row: the appender
 // copies the values into its chunk.
-func (p *prepared) append(dc driver.Conn, table string, tenant, sensor, base int64) error {
-	a, err := duckdb.NewAppenderFromConn(dc, "", table)
+func (p *prepared) append(dc driver.Conn, table int, tenant, sensor, base int64) error {
+	a, err := duckdb.NewAppender(dc, stageDB, "", stagingTables[table])
 	if err != nil {
 		return fmt.Errorf("staged appender: %w", err)
 	}

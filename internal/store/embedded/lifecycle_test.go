@@ -2,6 +2,8 @@ package embedded
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -41,59 +43,100 @@ func TestMigrateEmptyDirAndReopen(t *testing.T) {
 	}
 }
 
-// TestMigrateOneStagingTable: a store of schema 8 kept its staged rows in
-// one table; migration 9 keeps them, in the first of the two, and the
-// answers, a new batch and a flush work as before.
-func TestMigrateOneStagingTable(t *testing.T) {
+// TestMigrateStagedOnDisk: builds before schema 10 kept the staged rows in
+// the database file, in one table (schema 8) or two (schema 9). Opening
+// such a store moves them into the stage logs; the answers are the same
+// then and after another reopen (which replays the logs), and a new batch
+// and a flush work.
+func TestMigrateStagedOnDisk(t *testing.T) {
+	for _, version := range []int{8, 9} {
+		t.Run(fmt.Sprint("schema ", version), func(t *testing.T) { testMigrateStagedOnDisk(t, version) })
+	}
+}
+
+func testMigrateStagedOnDisk(t *testing.T, version int) {
 	dir := t.TempDir()
 	clk := &clock{t0.Add(24 * time.Hour)}
 	s := openTest(t, dir, clk)
 	ctx := context.Background()
 	sc, sen := oneSensor(t, s, "t", "s")
 	populate(t, s, sc, sen.ID, 5)
-	want := snapshot(t, s, sc, sen.ID)
-	var staged int
-	s.db.QueryRow(`SELECT count(*) FROM staged`).Scan(&staged)
-	if staged == 0 {
-		t.Fatal("nothing staged to migrate")
+	// Rows in both staging tables, as schema 9 could have.
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
 	}
-	// Back to the layout of schema 8: one table named staged.
-	for _, q := range []string{
-		`DROP VIEW live_traffic_pair_1m`, `DROP VIEW live_traffic_pair_1h`, `DROP VIEW live_traffic_service_1m`,
+	ingestMinutes(t, s, sc, sen.ID, newGen(4, 10), t0.Add(5*time.Hour), 2, 5, 500)
+	s.staging = 1 - s.staging
+	ingestMinutes(t, s, sc, sen.ID, newGen(5, 10), t0.Add(6*time.Hour), 2, 5, 600)
+	want := snapshot(t, s, sc, sen.ID)
+	staged := countStaged(t, s)
+	var inA int
+	s.db.QueryRow(`SELECT count(*) FROM stage.staged_a`).Scan(&inA)
+	if inA == 0 || inA == staged {
+		t.Fatalf("%d of %d staged rows in staged_a; want some in each table", inA, staged)
+	}
+	// Back to the layout of the older schema, its staged rows on disk.
+	steps := []string{`DROP VIEW live_traffic_pair_1m`, `DROP VIEW live_traffic_pair_1h`, `DROP VIEW live_traffic_service_1m`,
 		`DROP VIEW live_traffic_service_1h`, `DROP VIEW live_traffic_device_1m`, `DROP VIEW live_traffic_device_1h`,
-		`DROP VIEW live_device_5m`, `DROP VIEW staged`, `INSERT INTO staged_a SELECT * FROM staged_b`, `DROP TABLE staged_b`,
-		`ALTER TABLE staged_a RENAME TO staged`, `UPDATE schema_version SET version = 8`,
-	} {
+		`DROP VIEW live_device_5m`, `DROP VIEW staged`, `DROP TABLE stage_logs`,
+		fmt.Sprintf(`UPDATE schema_version SET version = %d`, version)}
+	if version == 8 {
+		steps = append(steps, `CREATE TABLE staged (`+recordColumnsDDL+`)`,
+			`INSERT INTO staged SELECT * FROM stage.staged_a UNION ALL SELECT * FROM stage.staged_b`)
+	} else {
+		steps = append(steps, `CREATE TABLE staged_a (`+recordColumnsDDL+`)`, `INSERT INTO staged_a SELECT * FROM stage.staged_a`,
+			`CREATE TABLE staged_b (`+recordColumnsDDL+`)`, `INSERT INTO staged_b SELECT * FROM stage.staged_b`)
+	}
+	for _, q := range steps {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	s.Close()
+	for i := range stagingTables {
+		if err := os.Remove(stageLogPath(dir, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s = openTest(t, dir, clk)
-	var a, b int
-	s.db.QueryRow(`SELECT count(*) FROM staged_a`).Scan(&a)
-	s.db.QueryRow(`SELECT count(*) FROM staged_b`).Scan(&b)
-	if a != staged || b != 0 {
-		t.Fatalf("after migration: %d rows in staged_a, %d in staged_b; want %d and 0", a, b, staged)
+	if got := countStaged(t, s); got != staged {
+		t.Fatalf("after migration: %d rows staged, want %d", got, staged)
+	}
+	var legacy int
+	s.db.QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%staged%' AND database_name <> 'stage'`).Scan(&legacy)
+	if legacy != 0 {
+		t.Fatalf("%d staging tables left in the database file", legacy)
 	}
 	if got := snapshot(t, s, sc, sen.ID); !reflect.DeepEqual(got, want) {
 		t.Fatal("answers differ after the migration")
 	}
-	// The next batch goes on where the newest row is; a flush empties it.
-	g := newGen(3, 10)
-	extra := ingestMinutes(t, s, sc, sen.ID, g, t0.Add(20*time.Hour), 1, 5, 1000)
-	s.db.QueryRow(`SELECT count(*) FROM staged_a`).Scan(&a)
-	if a != staged+len(extra) {
-		t.Fatalf("new batch: %d rows in staged_a, want %d", a, staged+len(extra))
+	s.Close()
+	s = openTest(t, dir, clk)
+	if got := snapshot(t, s, sc, sen.ID); !reflect.DeepEqual(got, want) {
+		t.Fatal("answers differ after replaying the adopted rows")
+	}
+	extra := ingestMinutes(t, s, sc, sen.ID, newGen(3, 10), t0.Add(20*time.Hour), 1, 5, 1000)
+	if got := countStaged(t, s); got != staged+len(extra) {
+		t.Fatalf("new batch: %d rows staged, want %d", got, staged+len(extra))
 	}
 	before := countAll(t, s, sc)
-	if err := s.Flush(ctx); err != nil {
+	for range 2 { // both tables
+		if err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := countStaged(t, s); got != 0 || countAll(t, s, sc) != before {
+		t.Fatalf("after the flushes: %d rows staged, %d records (had %d)", got, countAll(t, s, sc), before)
+	}
+}
+
+func countStaged(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM staged`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	s.db.QueryRow(`SELECT count(*) FROM staged`).Scan(&a)
-	if a != 0 || countAll(t, s, sc) != before {
-		t.Fatalf("after the flush: %d rows staged, %d records (had %d)", a, countAll(t, s, sc), before)
-	}
+	return n
 }
 
 // dayFixture ingests one small batch per day for days days from t0.

@@ -155,7 +155,7 @@ var rolledTables = []string{
 // current definitions.
 func (s *Store) createLiveViews(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE OR REPLACE VIEW staged AS
-		SELECT * FROM `+stagingTables[0]+` UNION ALL SELECT * FROM `+stagingTables[1]); err != nil {
+		SELECT * FROM `+stagingTable(0)+` UNION ALL SELECT * FROM `+stagingTable(1)); err != nil {
 		return fmt.Errorf("create view staged: %w", err)
 	}
 	for _, t := range rolledTables {

@@ -192,13 +192,33 @@ var migrations = []string{
 	`DROP VIEW IF EXISTS live_traffic_pair_1m; DROP VIEW IF EXISTS live_traffic_pair_1h;
 	DROP VIEW IF EXISTS live_traffic_service_1m; DROP VIEW IF EXISTS live_traffic_service_1h;
 	DROP VIEW IF EXISTS live_traffic_device_1m; DROP VIEW IF EXISTS live_traffic_device_1h; DROP VIEW IF EXISTS live_device_5m;
-	ALTER TABLE staged RENAME TO ` + stagingTables[0] + `;
-	CREATE TABLE ` + stagingTables[1] + ` (` + recordColumnsDDL + `);`,
+	ALTER TABLE staged RENAME TO staged_a;
+	CREATE TABLE staged_b (` + recordColumnsDDL + `);`,
+
+	// 10: the staging tables move to an in-memory database, made durable
+	// by the stage logs (stagelog.go), whose flushed generations are kept
+	// here. Rows staged on disk by an older build are kept as legacy_
+	// tables until Open has written them into the logs (adoptLegacy).
+	`DROP VIEW IF EXISTS live_traffic_pair_1m; DROP VIEW IF EXISTS live_traffic_pair_1h;
+	DROP VIEW IF EXISTS live_traffic_service_1m; DROP VIEW IF EXISTS live_traffic_service_1h;
+	DROP VIEW IF EXISTS live_traffic_device_1m; DROP VIEW IF EXISTS live_traffic_device_1h; DROP VIEW IF EXISTS live_device_5m;
+	DROP VIEW IF EXISTS staged;
+	ALTER TABLE staged_a RENAME TO legacy_staged_a;
+	ALTER TABLE staged_b RENAME TO legacy_staged_b;
+	CREATE TABLE stage_logs (name VARCHAR PRIMARY KEY, flushed_gen UBIGINT NOT NULL);
+	INSERT INTO stage_logs VALUES ('staged_a', 0), ('staged_b', 0);`,
 }
 
-// stagingTables are the tables batches are appended to, in turns; queries
-// read them through the view staged.
+// stageDB is the in-memory database that holds the staging tables.
+const stageDB = "stage"
+
+// stagingTables are the tables of stageDB batches are appended to, in
+// turns; queries read them through the view staged. Each has a stage log
+// of the same name.
 var stagingTables = [2]string{"staged_a", "staged_b"}
+
+// stagingTable is the qualified name of staging table i.
+func stagingTable(i int) string { return stageDB + "." + stagingTables[i] }
 
 // recordColumnsDDL is the layout shared by the staged table and the record
 // files: the addresses every kind has as typed columns (so that a query can

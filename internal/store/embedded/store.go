@@ -1,6 +1,7 @@
 // Package embedded is the single-machine storage backend: one data directory,
-// no set-up. State, rollups and the records of the current hour live in a
-// DuckDB database (db/otsight.duckdb); raw records are flushed into immutable
+// no set-up. State and rollups live in a DuckDB database (db/otsight.duckdb);
+// the records of the current hour in an in-memory DuckDB database, made
+// durable by stage logs (db/staged_*.log); older raw records in immutable
 // zstd Parquet files partitioned by tenant, sensor and day
 // (records/tenant=T/sensor=S/day=YYYY-MM-DD/), which retention deletes whole
 // and backup copies once.
@@ -39,9 +40,9 @@ type Config struct {
 	MaintainEvery    time.Duration // period of flush, compaction and retention in the background
 	MemoryLimit      string        // DuckDB memory_limit, e.g. "2GB"; "" leaves DuckDB's default
 	// WALSize is how large DuckDB's write-ahead log may grow before it
-	// checkpoints on its own. Flush checkpoints after moving the staged
-	// rows to Parquet, so with a WAL that holds an hour of uploads the raw
-	// records are written once to the log and never into the database file.
+	// checkpoints on its own. Flush checkpoints every hour, so the log
+	// holds an hour of roll-ups and batch keys (the raw records go to the
+	// stage logs, not to DuckDB's).
 	WALSize string
 	Threads int // DuckDB threads; 0 leaves DuckDB's default
 	Logger  *slog.Logger
@@ -118,6 +119,12 @@ type Store struct {
 	wmu      sync.Mutex
 	stageSeq int64 // last seq given to a staged row; under wmu
 	staging  int   // the index in stagingTables batches append to; under wmu
+	// logs are the stage logs of stagingTables: logs[staging] under wmu,
+	// the other under mmu (only a flush writes it).
+	logs [2]*stageLog
+	// stageErr, once set, refuses batches: a stored batch could not be
+	// staged nor taken back, and only a restart's replay mends that.
+	stageErr error // under wmu
 
 	// filesMu guards the record files against removal while a query reads
 	// them: readers hold it shared, compaction and retention exclusively
@@ -161,6 +168,7 @@ func Open(cfg Config) (*Store, error) {
 	ctx := context.Background()
 	if err := s.setup(ctx); err != nil {
 		s.db.Close()
+		s.closeLogs()
 		return nil, err
 	}
 	return s, nil
@@ -180,16 +188,22 @@ func (s *Store) setup(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, "SET checkpoint_threshold = '"+sqlString(s.cfg.WALSize)+"'"); err != nil {
 		return fmt.Errorf("set checkpoint threshold: %w", err)
 	}
+	if err := s.attachStaging(ctx); err != nil {
+		return err
+	}
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
 	if err := s.createLiveViews(ctx); err != nil {
 		return err
 	}
+	if err := s.openStaging(ctx); err != nil {
+		return err
+	}
 	// Batches go on into the table that holds the newest row.
 	var seqs [2]int64
-	for i, t := range stagingTables {
-		if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM "+t).Scan(&seqs[i]); err != nil {
+	for i := range stagingTables {
+		if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM "+stagingTable(i)).Scan(&seqs[i]); err != nil {
 			return fmt.Errorf("read staged sequence: %w", err)
 		}
 	}
@@ -215,7 +229,18 @@ func (s *Store) Close() error {
 	s.Stop()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	s.closeLogs()
+	return err
+}
+
+func (s *Store) closeLogs() {
+	for i, l := range s.logs {
+		if l != nil {
+			l.close()
+			s.logs[i] = nil
+		}
+	}
 }
 
 // Dir returns the data directory.
