@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -87,6 +88,18 @@ func BenchmarkGenHistory(b *testing.B) {
 		k := top[rng.IntN(len(top))].Key
 		return &store.Device{VLAN: k.VLAN, IP: k.Orig}
 	}
+	// The queries run with the store's default threads (DuckDB's: one per
+	// core), as in the server and in BenchmarkTrafficQueries, unless
+	// OTSIGHT_BENCH_QUERY_THREADS says otherwise; the ingest above ran
+	// with one.
+	q := "RESET threads"
+	if n, err := strconv.Atoi(os.Getenv("OTSIGHT_BENCH_QUERY_THREADS")); err == nil && n > 0 {
+		q = fmt.Sprintf("SET threads = %d", n)
+	}
+	if _, err := s.db.Exec(q); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("queries: %s", q)
 	runQueries(b, s, sc, sensor, end, rng, dev)
 	logMemory(b, s, preset)
 }

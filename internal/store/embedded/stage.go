@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -109,7 +110,7 @@ func (s *Store) replay(ctx context.Context, i int, applied map[batchKey]bool) er
 		err := conn.QueryRowContext(ctx, `SELECT first_row FROM batches
 			WHERE tenant_id = ? AND sensor_id = ? AND epoch = CAST(? AS UBIGINT) AND seq = ?`,
 			e.tenant, e.sensor, ubigint(e.epoch), e.seq).Scan(&first)
-		if err == sql.ErrNoRows || (err == nil && first != e.base+1) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && first != e.base+1) {
 			drop[off] = true
 			return nil
 		}

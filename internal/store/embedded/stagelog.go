@@ -35,8 +35,9 @@ const (
 	stageLogVersion    = 1
 	stageLogHeaderSize = 4 + 1 + 8
 	stageEntryFixed    = 5 * 8
-	// maxStageEntry bounds an entry's length when reading: no upload is
-	// larger (ingest refuses batches over its own, smaller, limit).
+	// maxStageEntry bounds an entry's length, so that a reader can tell a
+	// torn length from a real one; ingest refuses batches over its own,
+	// smaller, limit.
 	maxStageEntry = 256 << 20
 )
 
@@ -120,6 +121,10 @@ func (l *stageLog) reset(gen uint64) error {
 // offset before e, for truncate.
 func (l *stageLog) append(e stageEntry) (int64, error) {
 	off := l.size
+	if n := stageEntryFixed + len(e.payload); n > maxStageEntry {
+		// The reader would take it for a torn tail.
+		return off, fmt.Errorf("stage log %s: an upload of %d bytes is over the log's limit of %d", l.path, n, maxStageEntry)
+	}
 	buf := encodeStageEntry(e)
 	if _, err := l.f.WriteAt(buf, off); err != nil {
 		l.truncate(off)

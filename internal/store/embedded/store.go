@@ -39,10 +39,11 @@ type Config struct {
 	BackupEvery      time.Duration
 	MaintainEvery    time.Duration // period of flush, compaction and retention in the background
 	MemoryLimit      string        // DuckDB memory_limit, e.g. "2GB"; "" leaves DuckDB's default
-	// WALSize is how large DuckDB's write-ahead log may grow before it
-	// checkpoints on its own. Flush checkpoints every hour, so the log
-	// holds an hour of roll-ups and batch keys (the raw records go to the
-	// stage logs, not to DuckDB's).
+	// WALSize is how large DuckDB's write-ahead log (roll-ups, batch keys,
+	// state: the raw records go to the stage logs) may grow before DuckDB
+	// checkpoints it into the database file. A busy sensor writes about
+	// 190 MB a day; a larger log is replayed after a crash, a smaller one
+	// is checkpointed more often (docs/ARCHITECTURE.md).
 	WALSize string
 	Threads int // DuckDB threads; 0 leaves DuckDB's default
 	Logger  *slog.Logger
@@ -65,7 +66,7 @@ func DefaultConfig() Config {
 		MinuteDays:       DefaultMinuteDays,
 		BackupEvery:      24 * time.Hour,
 		MaintainEvery:    5 * time.Minute,
-		WALSize:          "1GB",
+		WALSize:          "256MB",
 		Logger:           slog.Default(),
 		Now:              time.Now,
 	}
