@@ -59,6 +59,7 @@ func (s *Store) copyToParquet(ctx context.Context, ex interface {
 	return st.Size(), nil
 }
 
+// syncFile fsyncs a file, or a directory (after a rename in it).
 func syncFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {

@@ -72,11 +72,7 @@ func TestStageLogReplay(t *testing.T) {
 		}
 		// The next batch goes after the good part.
 		more := ingestMinutes(t, s, sc, sen, newGen(8, 10), t0.Add(9*time.Hour), 1, 5, 900)
-		s.Close()
-		s = openTest(t, dir, clk)
-		if n := countAll(t, s, sc); n != int64(len(more))+countOf(want) {
-			t.Fatalf("%d records, want %d", n, int64(len(more))+countOf(want))
-		}
+		reopenHolds(t, s, dir, clk, sc, int64(len(more))+countOf(want))
 	})
 
 	t.Run("key not committed", func(t *testing.T) {
@@ -114,11 +110,7 @@ func TestStageLogReplay(t *testing.T) {
 		if err != nil || dup {
 			t.Fatalf("resend: dup %v, err %v", dup, err)
 		}
-		s.Close()
-		s = openTest(t, dir, clk)
-		if n := countAll(t, s, sc); n != int64(len(recs))+countOf(want) {
-			t.Fatalf("%d records after the resend and a reopen, want %d", n, int64(len(recs))+countOf(want))
-		}
+		reopenHolds(t, s, dir, clk, sc, int64(len(recs))+countOf(want))
 	})
 
 	t.Run("flushed, log not emptied", func(t *testing.T) {
@@ -180,6 +172,17 @@ func TestStageLogReplay(t *testing.T) {
 			t.Fatal("opened a store whose stage log is not one")
 		}
 	})
+}
+
+// reopenHolds closes s, opens its directory again and checks that the
+// tenant has want records.
+func reopenHolds(t *testing.T, s *Store, dir string, clk *clock, sc store.Scope, want int64) {
+	t.Helper()
+	s.Close()
+	s = openTest(t, dir, clk)
+	if n := countAll(t, s, sc); n != want {
+		t.Fatalf("%d records after a reopen, want %d", n, want)
+	}
 }
 
 func countOf(snap map[string]any) int64 {

@@ -199,7 +199,7 @@ func (l *stageLog) dropEntries(drop map[int64]bool) error {
 		err = os.Rename(tmp, l.path)
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(l.path))
+		err = syncFile(filepath.Dir(l.path))
 	}
 	if err != nil {
 		out.Close()
@@ -209,15 +209,6 @@ func (l *stageLog) dropEntries(drop map[int64]bool) error {
 	l.f.Close()
 	l.f, l.size = out, size
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // entries calls fn for each whole entry, in order, with its offset. It stops at the first
