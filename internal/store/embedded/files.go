@@ -151,6 +151,11 @@ func (s *Store) Flush(ctx context.Context) error {
 	// The files hold the log's rows now, and the catalog says so (a crash
 	// before this reset finds the log's generation flushed and empties it).
 	if err := l.reset(l.gen + 1); err != nil {
+		// Batches must not go to a log whose generation is flushed: a
+		// replay would empty it.
+		s.wmu.Lock()
+		s.stageErr = err
+		s.wmu.Unlock()
 		return fmt.Errorf("flush: %w", err)
 	}
 	// Checkpoint the in-memory database: only a checkpoint gives back the
