@@ -63,13 +63,7 @@ func TestStageLogReplay(t *testing.T) {
 		}
 		f.Write([]byte{0xe8, 0x03, 0, 0, 1, 2, 3, 4, 5, 6, 7})
 		f.Close()
-		s = openTest(t, dir, clk)
-		if !reflect.DeepEqual(snapshot(t, s, sc, sen), want) {
-			t.Fatal("answers differ after replaying a log with a torn tail")
-		}
-		if got := logSize(t, dir, i); got != size {
-			t.Fatalf("log is %d bytes after the replay, want %d (torn tail cut off)", got, size)
-		}
+		s = reopenUnchanged(t, dir, clk, sc, sen, want, i, size, "a torn tail")
 		// The next batch goes after the good part.
 		more := ingestMinutes(t, s, sc, sen, newGen(8, 10), t0.Add(9*time.Hour), 1, 5, 900)
 		reopenHolds(t, s, dir, clk, sc, int64(len(more))+countOf(want))
@@ -94,13 +88,7 @@ func TestStageLogReplay(t *testing.T) {
 			t.Fatal(err)
 		}
 		l.close()
-		s = openTest(t, dir, clk)
-		if !reflect.DeepEqual(snapshot(t, s, sc, sen), want) {
-			t.Fatal("a batch whose key did not commit was staged")
-		}
-		if got := logSize(t, dir, i); got != size {
-			t.Fatalf("log is %d bytes after the replay, want %d (the entry dropped)", got, size)
-		}
+		s = reopenUnchanged(t, dir, clk, sc, sen, want, i, size, "an entry whose key did not commit")
 		// The sensor sends it again, and it goes to the other table (a
 		// flush switched them): stored, not a duplicate, and staged once
 		// by the next replay although its first row is the same.
@@ -172,6 +160,23 @@ func TestStageLogReplay(t *testing.T) {
 			t.Fatal("opened a store whose stage log is not one")
 		}
 	})
+}
+
+// reopenUnchanged opens the store in dir after its stage log i was
+// damaged (what): the answers must be want, and the log back to size
+// bytes.
+func reopenUnchanged(t *testing.T, dir string, clk *clock, sc store.Scope, sen store.SensorID, want map[string]any,
+	i int, size int64, what string) *Store {
+	t.Helper()
+	s := openTest(t, dir, clk)
+	if !reflect.DeepEqual(snapshot(t, s, sc, sen), want) {
+		t.Fatalf("answers differ after replaying a log with %s", what)
+	}
+	st, err := os.Stat(stageLogPath(dir, i))
+	if err != nil || st.Size() != size {
+		t.Fatalf("log after replaying %s: %v, %v; want %d bytes", what, st, err, size)
+	}
+	return s
 }
 
 // reopenHolds closes s, opens its directory again and checks that the
