@@ -64,11 +64,9 @@ func (s *Store) openStaging(ctx context.Context) error {
 }
 
 // flushedGen is the last generation of log i whose rows are in files.
-func flushedGen(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, i int) (uint64, error) {
+func (s *Store) flushedGen(ctx context.Context, i int) (uint64, error) {
 	var g uint64
-	err := q.QueryRowContext(ctx, `SELECT flushed_gen FROM stage_logs WHERE name = ?`, stagingTables[i]).Scan(&g)
+	err := s.db.QueryRowContext(ctx, `SELECT flushed_gen FROM stage_logs WHERE name = ?`, stagingTables[i]).Scan(&g)
 	if err != nil {
 		return 0, fmt.Errorf("read flushed generation of %s: %w", stagingTables[i], err)
 	}
@@ -82,7 +80,7 @@ func flushedGen(ctx context.Context, q interface {
 // batch and sends it again. A torn tail is cut off.
 func (s *Store) replay(ctx context.Context, i int, applied map[batchKey]bool) error {
 	l := s.logs[i]
-	flushed, err := flushedGen(ctx, s.db, i)
+	flushed, err := s.flushedGen(ctx, i)
 	if err != nil {
 		return err
 	}
@@ -176,7 +174,7 @@ func (s *Store) adoptLegacy(ctx context.Context) error {
 	}
 	total := 0
 	for i := range stagingTables {
-		flushed, err := flushedGen(ctx, s.db, i)
+		flushed, err := s.flushedGen(ctx, i)
 		if err != nil {
 			return err
 		}
